@@ -1,0 +1,44 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app trainingapp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations messages db clean
+
+run: install translations db
+	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl+C stops)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install translations
+	$(BIN)/pytest
+	@if [ -n "$$TRAININGAPP_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest -m db --db=postgresql; \
+	else \
+		echo "PostgreSQL run skipped: TRAININGAPP_TEST_DATABASE_URL is not set."; \
+	fi
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile -q -d trainingapp/translations
+
+# After changing user-facing strings: extract them and merge into the catalogues.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o trainingapp/translations/messages.pot .
+	$(BIN)/pybabel update -i trainingapp/translations/messages.pot -d trainingapp/translations
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,197 @@
+"""Fixtures shared by every test.
+
+The database tests run on SQLite by default and a second time on PostgreSQL with
+``pytest -m db --db=postgresql`` (``make test`` does this when
+TRAININGAPP_TEST_DATABASE_URL is set). The schema comes from the migrations, never from
+``create_all``, so the tests run against what production runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event, inspect, text
+
+from trainingapp import create_app
+from trainingapp.config import TestingConfig
+from trainingapp.extensions import db
+from trainingapp.models import Position, Role, Team, User
+from trainingapp.services import users
+
+PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db", choices=["sqlite", "postgresql"], default="sqlite",
+        help="database for the db-marked tests (postgresql reads TRAININGAPP_TEST_DATABASE_URL)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("TRAININGAPP_TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.config.getoption("--db") == "postgresql":
+        url = postgres_url()
+        if url is None:
+            pytest.exit("--db=postgresql needs TRAININGAPP_TEST_DATABASE_URL", returncode=4)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **settings: object) -> Flask:
+    config = TestingConfig({"TRAININGAPP_DATABASE_URL": database_url})
+    for key, value in settings.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def drop_everything() -> None:
+    """Empty the test database, including tables of migrations it may not know of."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("PRAGMA foreign_keys = OFF"))
+            for table in inspect(conn).get_table_names():
+                conn.execute(text(f'DROP TABLE "{table}"'))
+
+
+@pytest.fixture(scope="session")
+def migrated_url(database_url: str) -> str:
+    app = make_app(database_url)
+    with app.app_context():
+        drop_everything()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(migrated_url: str) -> Iterator[Flask]:
+    app = make_app(migrated_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user and commit; returns it detached, with its id and employee number."""
+    counter = iter(range(1, 10_000))
+
+    def _make(
+        employee_no: str | None = None,
+        *,
+        roles: tuple[Role, ...] = (),
+        team: str | None = None,
+        supervises: str | None = None,
+        password: str = PASSWORD,
+        language: str = "en",
+    ) -> User:
+        with app.app_context():
+            teams = {}
+            for code in {team, supervises} - {None}:
+                teams[code] = db.session.scalar(db.select(Team).filter_by(code=code)) or Team(
+                    code=code, name=f"Team {code}", site="Test site")
+            position = db.session.scalar(db.select(Position).filter_by(code="hotline-agent"))
+            if position is None:
+                position = Position(code="hotline-agent", name_en="Hotline agent",
+                                    name_zh="热线客服代表")
+            user = users.create_user(
+                employee_no=employee_no or f"E{next(counter):04d}",
+                full_name=f"Person {employee_no or 'E'}",
+                password=password,
+                roles=roles,
+                team=teams.get(team),
+                position=position,
+                hire_date=date(2026, 1, 5),
+                language=language,
+            )
+            if supervises:
+                db.session.refresh(user, ["supervised_teams"])
+                user.supervised_teams.append(teams[supervises])
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return _make
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    match = CSRF_RE.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, employee_no: str, password: str = PASSWORD, next_: str = ""):  # type: ignore[no-untyped-def]
+    token = csrf_token(client)
+    path = "/login" + (f"?next={next_}" if next_ else "")
+    return client.post(path, data={"employee_no": employee_no, "password": password,
+                                   "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Sign the test client in as a new user with the given roles."""
+
+    def _login(*roles: Role, **kwargs: object) -> User:
+        user = make_user(roles=roles, **kwargs)
+        response = login(client, user.employee_no)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return _login
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app runs inside the block."""
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)

@@ -1,0 +1,34 @@
+"""Sign-in and access control."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from trainingapp.extensions import login_manager
+from trainingapp.models import User
+from trainingapp.rules.redirects import safe_next
+from trainingapp.services import users
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def _load_user(cookie_id: str) -> User | None:
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    return users.load_for_session(int(user_id), token)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return jsonify(error="unauthorized", message="Sign in or present an API token."), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))

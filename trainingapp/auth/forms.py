@@ -1,0 +1,54 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+
+from trainingapp.i18n import LANGUAGES
+from trainingapp.rules.passwords import MAX_LENGTH, MIN_LENGTH, PolicyViolation
+
+
+class LoginForm(FlaskForm):
+    employee_no = StringField(
+        _l("Employee number"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "username", "autocapitalize": "characters"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l("At least 8 characters. A long passphrase is best."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two entries differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = StringField(_l("Language"), validators=[AnyOf(list(LANGUAGES))])
+    next = HiddenField()
+
+
+POLICY_MESSAGES = {
+    PolicyViolation.TOO_SHORT: _l("The password must have at least %(n)d characters.", n=MIN_LENGTH),
+    PolicyViolation.TOO_LONG: _l("The password may have at most %(n)d characters.", n=MAX_LENGTH),
+    PolicyViolation.TOO_COMMON: _l(
+        "This password is one of the most common ones and easy to guess. Choose another."
+    ),
+    PolicyViolation.SAME_AS_LOGIN: _l("The password must not contain your employee number."),
+}

@@ -1,0 +1,118 @@
+"""Sign-in, sign-out, password change and the language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from trainingapp.auth.access import home_endpoint
+from trainingapp.auth.forms import POLICY_MESSAGES, ChangePasswordForm, LanguageForm, LoginForm
+from trainingapp.extensions import db, limiter
+from trainingapp.models import User
+from trainingapp.rules.passwords import verify_password
+from trainingapp.rules.redirects import safe_next
+from trainingapp.services import audit, users
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_throttle() -> str:
+    return current_app.config["LOGIN_THROTTLE"]
+
+
+def _login_throttle_key() -> str:
+    # Account + address: a whole cohort shares one office address, so the address alone
+    # would lock everyone out; the account alone would let anyone lock a colleague out
+    # from anywhere.
+    employee_no = request.form.get("employee_no", "").strip().lower()[:32]
+    return f"login:{employee_no}:{request.remote_addr}"
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code == 200  # the form came back: the sign-in did not succeed
+
+
+def _start_session(user: User) -> None:
+    """A fresh session for ``user``: nothing of the anonymous session is carried over."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _login_throttle, key_func=_login_throttle_key, methods=["POST"], deduct_when=_login_failed
+)
+def login() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user.roles)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.employee_no.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            _start_session(user)
+            return redirect(
+                safe_next(request.args.get("next")) or url_for(home_endpoint(user.roles))
+            )
+        form.password.errors.append(_("Unknown employee number or wrong password."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    user = current_user._get_current_object()
+    user.end_sessions()  # a copied cookie stops working too
+    audit.record("logout", actor=user, subject=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str:
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(
+            user.password_hash, form.current_password.data, users.password_cost()
+        ).ok:
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                users.set_password(user, form.new_password.data)
+            except users.PasswordRejected as rejected:
+                form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
+            else:
+                db.session.commit()
+                _start_session(user)  # this session goes on; every other one has ended
+                flash(_("Your password has been changed. Other sessions were signed out."),
+                      "success")
+                return redirect(url_for(home_endpoint(user.roles)))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            users.set_language(current_user._get_current_object(), form.language.data)
+            db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("main.index"))

@@ -1,0 +1,64 @@
+"""Every blueprint, where it is mounted, and the navigation built from them."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from trainingapp.admin.routes import bp as admin_bp
+from trainingapp.api.routes import bp as api_bp
+from trainingapp.auth.routes import bp as auth_bp
+from trainingapp.calls.routes import bp as calls_bp
+from trainingapp.certification.routes import bp as certification_bp
+from trainingapp.hr.routes import bp as hr_bp
+from trainingapp.learning.routes import bp as learning_bp
+from trainingapp.main.routes import bp as main_bp
+from trainingapp.models import Role
+from trainingapp.quizzes.routes import bp as quizzes_bp
+from trainingapp.supervisor.routes import bp as supervisor_bp
+
+MOUNTS = [
+    (main_bp, None),
+    (auth_bp, None),
+    (learning_bp, "/learn"),
+    (quizzes_bp, "/quizzes"),
+    (calls_bp, "/calls"),
+    (certification_bp, "/certification"),
+    (supervisor_bp, "/supervisor"),
+    (hr_bp, "/hr"),
+    (admin_bp, "/admin"),
+    (api_bp, "/api/v1"),
+]
+
+# (endpoint, label, role that sees it)
+NAVIGATION = [
+    ("learning.index", _l("My training"), Role.TRAINEE),
+    ("quizzes.index", _l("Quizzes"), Role.TRAINEE),
+    ("calls.index", _l("Practice calls"), Role.TRAINEE),
+    ("certification.index", _l("Certification"), Role.TRAINEE),
+    ("supervisor.index", _l("My team"), Role.SUPERVISOR),
+    ("hr.index", _l("HR overview"), Role.HR),
+    ("admin.index", _l("Administration"), Role.ADMIN),
+]
+
+
+ROLE_NAMES = {
+    Role.TRAINEE: _l("Trainee"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.HR: _l("HR"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def register(app: Flask) -> None:
+    for blueprint, prefix in MOUNTS:
+        app.register_blueprint(blueprint, url_prefix=prefix)
+
+    @app.context_processor
+    def _navigation() -> dict[str, object]:
+        if not current_user.is_authenticated:
+            return {"navigation": [], "role_names": ROLE_NAMES}
+        roles = current_user.roles
+        navigation = [(ep, label) for ep, label, role in NAVIGATION if role in roles]
+        return {"navigation": navigation, "role_names": ROLE_NAMES}

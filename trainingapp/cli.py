@@ -1,0 +1,123 @@
+"""``flask`` sub-commands: thin wrappers over services; each command commits once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from trainingapp.auth.forms import POLICY_MESSAGES
+from trainingapp.extensions import db
+from trainingapp.i18n import LANGUAGES
+from trainingapp.models import GRANTED_ROLES, Position, Role, Team
+from trainingapp.services import demo, users
+
+user_cli = AppGroup("user", help="Manage staff accounts.")
+demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
+
+
+def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
+    if code is None:
+        return None
+    row = db.session.scalar(select(model).where(model.code == code))
+    if row is None:
+        known = ", ".join(db.session.scalars(select(model.code).order_by(model.code)))
+        raise click.BadParameter(f"unknown code {code!r}; known: {known or 'none'}")
+    return row
+
+
+def _fail(error: users.AccountError) -> click.ClickException:
+    if isinstance(error, users.PasswordRejected):
+        return click.ClickException(str(POLICY_MESSAGES[error.violation]))
+    return click.ClickException(str(error))
+
+
+def _require_user(employee_no: str) -> users.User:
+    try:
+        return users.require_by_employee_no(employee_no)
+    except users.AccountError as error:
+        raise _fail(error) from None
+
+
+@user_cli.command("create")
+@click.option("--employee-no", required=True, help="Login name, e.g. T0042.")
+@click.option("--full-name", required=True)
+@click.option("--email", default=None)
+@click.option(
+    "--role", "roles", multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several. Everyone is a trainee; grant supervisor, hr or admin.",
+)
+@click.option("--team", default=None, help="Team code.")
+@click.option("--position", default=None, help="Position code.")
+@click.option("--supervises", multiple=True, help="Team code this person supervises.")
+@click.option("--hire-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default="en")
+@click.password_option(help="Prompted for when not given.")
+def create_user(employee_no, full_name, email, roles, team, position, supervises,  # type: ignore[no-untyped-def]
+                hire_date, language, password):
+    """Create a staff account."""
+    try:
+        user = users.create_user(
+            employee_no=employee_no,
+            full_name=full_name,
+            email=email,
+            password=password,
+            roles=[Role(r) for r in roles if Role(r) in GRANTED_ROLES],
+            team=_by_code(Team, team),
+            position=_by_code(Position, position),
+            hire_date=date.fromordinal(hire_date.toordinal()) if hire_date else None,
+            language=language,
+        )
+    except users.AccountError as error:
+        raise _fail(error) from None
+    if supervises:
+        db.session.refresh(user, ["supervised_teams"])
+        user.supervised_teams.extend(_by_code(Team, code) for code in supervises)
+    db.session.commit()
+    click.echo(f"Created {user.employee_no} ({', '.join(sorted(user.roles))}).")
+
+
+@user_cli.command("set-password")
+@click.argument("employee_no")
+@click.password_option(help="Prompted for when not given.")
+def set_password(employee_no: str, password: str) -> None:
+    """Set a new password; the person's existing sessions end."""
+    user = _require_user(employee_no)
+    try:
+        users.set_password(user, password)
+    except users.AccountError as error:
+        raise _fail(error) from None
+    db.session.commit()
+    click.echo(f"Password changed for {user.employee_no}; their sessions were ended.")
+
+
+@user_cli.command("deactivate")
+@click.argument("employee_no")
+def deactivate(employee_no: str) -> None:
+    """Stop a person signing in; history is kept and their sessions end."""
+    user = _require_user(employee_no)
+    users.deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.employee_no}.")
+
+
+@demo_cli.command("seed")
+def seed() -> None:
+    """Demo teams, positions and one account per role. Safe to run again."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Refused: demo accounts are never created in production.")
+    outcome = demo.seed()
+    db.session.commit()
+    click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
+    for account, created in outcome:
+        state = "created" if created else "already there"
+        click.echo(f"  {account.employee_no}  {account.role.value:<10}  {state}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)

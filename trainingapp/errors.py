@@ -1,0 +1,37 @@
+"""Error pages in one place: HTML for pages, JSON under /api/. No traces leave the server:
+an unhandled exception reaches the 500 handler (Flask wraps it) and is logged by Flask."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+PAGES = {400, 403, 404, 413, 429, 500, 503}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(error: HTTPException):  # type: ignore[no-untyped-def]
+    code = error.code or 500
+    if _wants_json():
+        return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), code
+    template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+    return render_template(template, error=error), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return _render(error)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        error.description = _(
+            "The form had expired or did not come from this site. Go back, reload the page "
+            "and try again; nothing was changed."
+        )
+        return _render(error)

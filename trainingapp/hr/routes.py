@@ -1,0 +1,17 @@
+"""/hr: certification status across the company."""
+
+from flask import Blueprint, render_template
+
+from trainingapp.auth.access import role_required
+from trainingapp.models import Role
+from trainingapp.services import people
+
+bp = Blueprint("hr", __name__)
+role_required(bp, Role.HR)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template(
+        "hr/index.html", headcount=people.headcount_by_position(), teams=people.teams_count()
+    )

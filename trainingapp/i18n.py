@@ -1,0 +1,34 @@
+"""Languages: English and Simplified Chinese, chosen per user and remembered."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from trainingapp.extensions import babel
+
+# Language code → its own name, as the switch shows it.
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+DEFAULT_LANGUAGE = "en"
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES.keys(), DEFAULT_LANGUAGE)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages() -> dict[str, object]:
+        from flask_babel import get_locale
+
+        code = str(get_locale() or DEFAULT_LANGUAGE)
+        return {"languages": LANGUAGES, "current_language": code,
+                "html_lang": HTML_LANG.get(code, code)}

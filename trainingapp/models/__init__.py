@@ -1,0 +1,17 @@
+"""All models, imported here so that Alembic and ``db.metadata`` see every table."""
+
+from trainingapp.models.audit import AuditEvent
+from trainingapp.models.base import Base, utcnow
+from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
+
+__all__ = [
+    "GRANTED_ROLES",
+    "AuditEvent",
+    "Base",
+    "Position",
+    "Role",
+    "Team",
+    "User",
+    "UserRole",
+    "utcnow",
+]

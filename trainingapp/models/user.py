@@ -1,0 +1,138 @@
+"""People and organisation: staff, their position (job role), team and roles."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainingapp.models.base import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a person may do beyond learning. Every active member of staff is a trainee."""
+
+    TRAINEE = "trainee"
+    SUPERVISOR = "supervisor"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+# Roles granted explicitly; TRAINEE is implied for everyone and never stored.
+GRANTED_ROLES = (Role.SUPERVISOR, Role.HR, Role.ADMIN)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+team_supervisor = Table(
+    "team_supervisor",
+    Base.metadata,
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Position(Base):
+    """A job position (contact-centre agent, business-hall associate, technical support…)."""
+
+    __tablename__ = "position"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_zh: Mapped[str] = mapped_column(String(120))
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+
+class Team(Base):
+    """A team at a site (contact centre or business hall), with its supervisors."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    site: Mapped[str] = mapped_column(String(120), default="", server_default="")
+
+    supervisors: Mapped[list[User]] = relationship(
+        secondary=team_supervisor, back_populates="supervised_teams", lazy="raise"
+    )
+    members: Mapped[list[User]] = relationship(
+        back_populates="team", lazy="raise", foreign_keys="User.team_id"
+    )
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, validate_strings=True,
+             values_callable=lambda roles: [r.value for r in roles],
+             name="role"),
+        primary_key=True,
+    )
+
+
+class User(Base):
+    """A member of staff. The employee number is the login name."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    hire_date: Mapped[date | None]
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    # Part of the login cookie; replacing it ends every session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    position: Mapped[Position | None] = relationship(lazy="raise")
+    team: Mapped[Team | None] = relationship(
+        back_populates="members", lazy="raise", foreign_keys=[team_id]
+    )
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+    supervised_teams: Mapped[list[Team]] = relationship(
+        secondary=team_supervisor, back_populates="supervisors", lazy="raise"
+    )
+
+    # Flask-Login protocol. ``is_active`` is the column above.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset({Role.TRAINEE, *(row.role for row in self.role_rows)})
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def end_sessions(self) -> None:
+        """Invalidate every login cookie issued to this user."""
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.employee_no}>"

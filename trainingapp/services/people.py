@@ -1,0 +1,59 @@
+"""Read-side queries about people and organisation, for the workspace pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from trainingapp.extensions import db
+from trainingapp.models import Position, Team, User
+from trainingapp.models.user import team_supervisor
+from trainingapp.services.users import with_roles
+
+
+def team_members(supervisor: User) -> Sequence[User]:
+    """Everyone in the teams ``supervisor`` supervises, by team and name."""
+    return db.session.scalars(
+        select(User)
+        .join(team_supervisor, team_supervisor.c.team_id == User.team_id)
+        .where(team_supervisor.c.user_id == supervisor.id, User.id != supervisor.id)
+        .options(joinedload(User.team), joinedload(User.position))
+        .order_by(User.team_id, User.full_name)
+    ).all()
+
+
+def headcount_by_position() -> Sequence[tuple[Position | None, int, int]]:
+    """(position, active staff, inactive staff) for every position, aggregated in SQL."""
+    rows = db.session.execute(
+        select(
+            User.position_id,
+            func.count().filter(User.is_active.is_(True)),
+            func.count().filter(User.is_active.is_(False)),
+        ).group_by(User.position_id)
+    ).all()
+    positions = {p.id: p for p in db.session.scalars(select(Position))}
+    return [(positions.get(pid), active, inactive) for pid, active, inactive in rows]
+
+
+def teams_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Team)) or 0
+
+
+def search_users(query: str, page: int, per_page: int = 50) -> Pagination:
+    stmt = select(User).options(joinedload(User.team), joinedload(User.position), with_roles())
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(or_(User.employee_no.ilike(like), User.full_name.ilike(like)))
+    return db.paginate(stmt.order_by(User.employee_no), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def profile(user_id: int) -> User:
+    """A person with their team and position, for their own pages."""
+    return db.session.execute(
+        select(User).where(User.id == user_id)
+        .options(joinedload(User.team), joinedload(User.position))
+    ).scalar_one()
