@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile -q -d trainingapp/translations
+	$(BIN)/pybabel compile -d trainingapp/translations
 
 # After changing user-facing strings: extract them and merge into the catalogues.
 messages: install

@@ -77,8 +77,9 @@ def create_user(employee_no, full_name, email, roles, team, position, supervises
     if supervises:
         db.session.refresh(user, ["supervised_teams"])
         user.supervised_teams.extend(_by_code(Team, code) for code in supervises)
+    summary = f"Created {user.employee_no} ({', '.join(sorted(user.roles))})."
     db.session.commit()
-    click.echo(f"Created {user.employee_no} ({', '.join(sorted(user.roles))}).")
+    click.echo(summary)
 
 
 @user_cli.command("set-password")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from trainingapp.extensions import babel
@@ -14,6 +14,8 @@ DEFAULT_LANGUAGE = "en"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI speaks English
+        return DEFAULT_LANGUAGE
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")

@@ -79,6 +79,7 @@ def logout() -> Response:
     db.session.commit()
     logout_user()
     session.clear()
+    session["language"] = user.language  # the sign-in page stays in the person's language
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -1,0 +1,100 @@
+"""Every route of the URL map, for every role: the status each must give."""
+
+import pytest
+
+from trainingapp.models import Role
+
+ANON, TRAINEE, SUPERVISOR, HR, ADMIN = "anonymous", "trainee", "supervisor", "hr", "admin"
+ROLES = {TRAINEE: (), SUPERVISOR: (Role.SUPERVISOR,), HR: (Role.HR,), ADMIN: (Role.ADMIN,)}
+
+LOGIN = 302  # sent to the sign-in page
+OPEN = {ANON: 200, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
+STAFF = {ANON: LOGIN, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
+
+
+def only(role):
+    return {ANON: LOGIN, TRAINEE: 403, SUPERVISOR: 403, HR: 403, ADMIN: 403, role: 200}
+
+
+# endpoint → (path to request with GET, expected status per role)
+EXPECTED = {
+    "static": ("/static/css/app.css", OPEN),
+    "main.healthz": ("/healthz", OPEN),
+    "main.readyz": ("/readyz", OPEN),
+    "main.index": ("/", {ANON: LOGIN, TRAINEE: 302, SUPERVISOR: 302, HR: 302, ADMIN: 302}),
+    "auth.login": ("/login", {ANON: 200, TRAINEE: 302, SUPERVISOR: 302, HR: 302, ADMIN: 302}),
+    "auth.logout": ("/logout", dict.fromkeys(OPEN, 405)),
+    "auth.set_language": ("/language", dict.fromkeys(OPEN, 405)),
+    "auth.change_password": ("/account/password", STAFF),
+    "learning.index": ("/learn/", STAFF),
+    "quizzes.index": ("/quizzes/", STAFF),
+    "calls.index": ("/calls/", STAFF),
+    "certification.index": ("/certification/", STAFF),
+    "supervisor.index": ("/supervisor/", only(SUPERVISOR)),
+    "hr.index": ("/hr/", only(HR)),
+    "admin.index": ("/admin/", only(ADMIN)),
+    "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
+}
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(EXPECTED), "add new routes to EXPECTED with their access rules"
+
+
+@pytest.mark.parametrize("who", [ANON, TRAINEE, SUPERVISOR, HR, ADMIN])
+def test_each_role_gets_the_expected_status_everywhere(client, login_as, who):
+    if who != ANON:
+        login_as(*ROLES[who], team="t1")
+    got = {}
+    for endpoint, (path, _) in EXPECTED.items():
+        with client.get(path) as response:
+            got[endpoint] = response.status_code
+    want = {endpoint: expected[who] for endpoint, (_, expected) in EXPECTED.items()}
+    assert got == want
+
+
+def test_forbidden_page_explains_itself(client, login_as):
+    login_as()
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.get_data(as_text=True)
+
+
+def test_api_answers_json_when_not_signed_in(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.is_json and response.json["error"] == "unauthorized"
+
+
+def test_navigation_shows_only_the_areas_of_the_role(client, login_as):
+    login_as(Role.SUPERVISOR, supervises="t1")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert 'href="/supervisor/"' in page and 'href="/learn/"' in page
+    assert 'href="/hr/"' not in page and 'href="/admin/"' not in page
+
+
+def test_supervisor_sees_only_their_own_team(client, make_user, login_as):
+    mine = make_user(team="t1")
+    theirs = make_user(team="t2")
+    login_as(Role.SUPERVISOR, supervises="t1")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert mine.employee_no in page
+    assert theirs.employee_no not in page
+
+
+def test_admin_users_page_searches(client, make_user, login_as):
+    make_user("T9001")
+    make_user("T9002")
+    login_as(Role.ADMIN)
+    page = client.get("/admin/?q=T9001").get_data(as_text=True)
+    assert "T9001" in page and "T9002" not in page
+
+
+def test_hr_overview_counts_staff_by_position(client, make_user, login_as):
+    for _ in range(3):
+        make_user()
+    login_as(Role.HR)
+    page = client.get("/hr/").get_data(as_text=True)
+    assert "Hotline agent" in page
+    assert '<td class="num">4</td>' in page  # three staff and the HR user, same position

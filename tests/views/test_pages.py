@@ -1,0 +1,98 @@
+"""Headers, error pages, health probes and the pages each role lands on."""
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from tests.conftest import count_queries, make_app
+from trainingapp import database
+
+
+def test_security_headers_on_every_page(client):
+    for path in ("/login", "/healthz", "/no-such-page"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # development and tests: no HTTPS
+
+
+def test_production_sends_hsts_and_secure_cookies(migrated_url):
+    app = make_app(migrated_url, HSTS=True, SESSION_COOKIE_SECURE=True)
+    client = app.test_client()
+    response = client.get("/login")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_inline_script_in_pages(client, login_as):
+    login_as()
+    for path in ("/login", "/learn/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>" not in page and " onclick=" not in page and "javascript:" not in page
+
+
+def test_not_found_is_a_page_for_people_and_json_for_the_api(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json["error"] == "not_found"
+
+
+def test_an_unexpected_error_shows_no_trace(migrated_url):
+    app = make_app(migrated_url, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail from deep inside")
+
+    response = app.test_client().get("/boom")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in text
+    assert "secret detail" not in text and "Traceback" not in text
+
+
+def test_request_body_limit(migrated_url):
+    app = make_app(migrated_url, MAX_CONTENT_LENGTH=1024)
+    response = app.test_client().post("/login", data={"employee_no": "x" * 4096})
+    assert response.status_code == 413
+
+
+def test_healthz_does_not_touch_the_database(app, client):
+    with count_queries(app) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert queries == []
+
+
+def test_readyz_checks_the_database(client, monkeypatch):
+    assert client.get("/readyz").json == {"status": "ok", "database": "ok"}
+
+    def unreachable():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(database, "ping", unreachable)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
+
+
+@pytest.mark.parametrize(("path", "heading"), [
+    ("/learn/", "My training"),
+    ("/quizzes/", "Quizzes"),
+    ("/calls/", "Practice calls"),
+    ("/certification/", "Certification"),
+])
+def test_trainee_pages_render(client, login_as, path, heading):
+    login_as()
+    assert f"<h1>{heading}</h1>" in client.get(path).get_data(as_text=True)
+
+
+def test_trainee_home_shows_their_profile_in_few_queries(app, client, login_as):
+    user = login_as(team="t1")
+    with count_queries(app) as queries:
+        page = client.get("/learn/").get_data(as_text=True)
+    assert user.employee_no in page and "Hotline agent" in page and "Team t1" in page
+    assert len(queries) <= 3  # the signed-in user and roles, then profile
