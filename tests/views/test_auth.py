@@ -1,5 +1,8 @@
 """Signing in and out: sessions, throttling, redirects, password changes."""
 
+import uuid
+
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, csrf_token, login
@@ -213,3 +216,22 @@ def test_language_switch_works_before_signing_in(client):
 def test_language_follows_the_browser_until_chosen(client):
     page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert '<html lang="zh-Hans">' in page.get_data(as_text=True)
+
+
+def test_throttle_count_is_shared_by_instances_through_redis(migrated_url, make_user):
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    from tests.conftest import make_app
+
+    user = make_user(f"R{uuid.uuid4().hex[:8]}")
+    first, second = (make_app(migrated_url, RATELIMIT_STORAGE_URI=url).test_client()
+                     for _ in range(2))
+    for i in range(10):
+        assert login(first if i % 2 else second, user.employee_no, "wrong!").status_code == 200
+    assert login(first, user.employee_no).status_code == 429
+    assert login(second, user.employee_no).status_code == 429
