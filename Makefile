@@ -38,6 +38,7 @@ messages: install
 
 db: install
 	$(FLASK) db upgrade
+	$(FLASK) content sync
 	$(FLASK) demo seed
 
 clean:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -57,11 +58,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+_apps: list[Flask] = []
+
+
 def make_app(database_url: str, **settings: object) -> Flask:
     config = TestingConfig({"TRAININGAPP_DATABASE_URL": database_url})
     for key, value in settings.items():
         setattr(config, key, value)
-    return create_app(config)
+    app = create_app(config)
+    _apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    """Close the connection pools of every app a test made, so none is left open."""
+    yield
+    while _apps:
+        with _apps.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def drop_everything() -> None:
@@ -195,3 +211,24 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", _record)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def sync_fixture_bank(app: Flask, name: str = "mini_bank") -> None:
+    from trainingapp.content.bank import load_bank
+    from trainingapp.content.sync import sync_bank
+    from trainingapp.models import utcnow
+
+    with app.app_context():
+        bank = load_bank(FIXTURES / name)
+        assert bank.ok, bank.problems
+        sync_bank(bank, utcnow())
+        db.session.commit()
+
+
+@pytest.fixture
+def mini_bank(app: Flask) -> None:
+    """The small fixture bank (one module, two lessons, two questions), loaded."""
+    sync_fixture_bank(app)

@@ -120,5 +120,8 @@ def seed() -> None:
 
 
 def register(app: Flask) -> None:
+    from trainingapp.content.cli import content_cli
+
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)

@@ -60,6 +60,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
         self.HSTS = False
 
+        # The question bank folder; None: question_bank/ beside the package.
+        self.QUESTION_BANK = get("QUESTION_BANK")
+
         self.MAX_CONTENT_LENGTH = int(get("MAX_UPLOAD_MB", "16")) * 1024 * 1024
         self.TRUSTED_PROXIES = int(get("TRUSTED_PROXIES", "0"))
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from trainingapp.extensions import babel
+from trainingapp.models.learning import localized
 
 # Language code → its own name, as the switch shows it.
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -24,13 +26,22 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES.keys(), DEFAULT_LANGUAGE)
 
 
+def current_language() -> str:
+    """The language of this request: "en" or "zh"."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def text_in(value: dict[str, str] | None) -> str:
+    """A bilingual content text in the request's language (the other when missing)."""
+    return localized(value, current_language())[0]
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(text_in, "tr")
 
     @app.context_processor
     def _languages() -> dict[str, object]:
-        from flask_babel import get_locale
-
-        code = str(get_locale() or DEFAULT_LANGUAGE)
+        code = current_language()
         return {"languages": LANGUAGES, "current_language": code,
                 "html_lang": HTML_LANG.get(code, code)}

@@ -7,6 +7,7 @@ browser fails the run.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
@@ -14,13 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from trainingapp.content.bank import load_bank
+from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
-from trainingapp.services import demo
+from trainingapp.models import utcnow
+from trainingapp.models import Team
+from trainingapp.services import demo, users
 
+_numbers = itertools.count(1)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -57,11 +65,17 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return make_app(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    app = live_app
     with app.app_context():
         upgrade()
         demo.seed()
+        sync_bank(load_bank(Path(app.config["QUESTION_BANK"])), utcnow())
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -80,6 +94,28 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_trainee(live_app: Flask) -> str:
+    """A trainee of their own, so that one test's choices (language, progress) do not leak
+    into another's."""
+    employee_no = f"N{next(_numbers):04d}"
+    with live_app.app_context():
+        users.create_user(employee_no=employee_no, full_name=f"New hire {employee_no}",
+                          password=demo.DEMO_PASSWORD,
+                          team=db.session.scalar(select(Team).filter_by(code="hotline-1")))
+        db.session.commit()
+    return employee_no
+
+
+def sign_in(page, employee_no: str) -> None:  # type: ignore[no-untyped-def]
+    from trainingapp.services.demo import DEMO_PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("Employee number").fill(employee_no)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -27,12 +27,18 @@ EXPECTED = {
     "auth.set_language": ("/language", dict.fromkeys(OPEN, 405)),
     "auth.change_password": ("/account/password", STAFF),
     "learning.index": ("/learn/", STAFF),
+    "learning.module": ("/learn/modules/greeting", STAFF),
+    "learning.lesson": ("/learn/modules/greeting/lessons/opening", STAFF),
+    "learning.mark_read": ("/learn/modules/greeting/lessons/opening/read",
+                           {**dict.fromkeys(OPEN, 405)}),
+    "learning.search": ("/learn/search?q=call", STAFF),
     "quizzes.index": ("/quizzes/", STAFF),
     "calls.index": ("/calls/", STAFF),
     "certification.index": ("/certification/", STAFF),
     "supervisor.index": ("/supervisor/", only(SUPERVISOR)),
     "hr.index": ("/hr/", only(HR)),
     "admin.index": ("/admin/", only(ADMIN)),
+    "admin.content_status": ("/admin/content", only(ADMIN)),
     "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
 }
 
@@ -43,6 +49,7 @@ def test_every_route_has_an_expectation(app):
 
 
 @pytest.mark.parametrize("who", [ANON, TRAINEE, SUPERVISOR, HR, ADMIN])
+@pytest.mark.usefixtures("mini_bank")
 def test_each_role_gets_the_expected_status_everywhere(client, login_as, who):
     if who != ANON:
         login_as(*ROLES[who], team="t1")

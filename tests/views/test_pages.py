@@ -95,4 +95,4 @@ def test_trainee_home_shows_their_profile_in_few_queries(app, client, login_as):
     with count_queries(app) as queries:
         page = client.get("/learn/").get_data(as_text=True)
     assert user.employee_no in page and "Hotline agent" in page and "Team t1" in page
-    assert len(queries) <= 3  # the signed-in user and roles, then profile
+    assert len(queries) <= 3  # the signed-in user with roles, profile, module catalogue

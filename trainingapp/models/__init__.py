@@ -2,13 +2,27 @@
 
 from trainingapp.models.audit import AuditEvent
 from trainingapp.models.base import Base, utcnow
+from trainingapp.models.learning import (
+    ContentRelease,
+    Lesson,
+    LessonRead,
+    Module,
+    Question,
+    QuestionVersion,
+)
 from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
 
 __all__ = [
     "GRANTED_ROLES",
     "AuditEvent",
     "Base",
+    "ContentRelease",
+    "Lesson",
+    "LessonRead",
+    "Module",
     "Position",
+    "Question",
+    "QuestionVersion",
     "Role",
     "Team",
     "User",

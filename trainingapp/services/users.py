@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from trainingapp.extensions import db
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, User, UserRole, utcnow
@@ -65,7 +65,10 @@ def require_by_employee_no(employee_no: str) -> User:
 
 def load_for_session(user_id: int, session_token: str) -> User | None:
     """The user a login cookie names, if the cookie is still current and the user active."""
-    user = db.session.scalar(select(User).where(User.id == user_id).options(with_roles()))
+    # One query per request: the roles come joined, not in a second round trip.
+    user = db.session.execute(
+        select(User).where(User.id == user_id).options(joinedload(User.role_rows))
+    ).unique().scalar_one_or_none()
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     return user

@@ -1,0 +1,129 @@
+"""The bank's schema and checks, on the shipped bank and on broken fixtures (no app)."""
+
+from pathlib import Path
+
+import pytest
+
+from trainingapp.content import markdown
+from trainingapp.content.bank import load_bank
+from trainingapp.content.schema import QUESTION_TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_bank(ROOT / "question_bank")
+
+
+def test_the_shipped_bank_has_no_problems(shipped):
+    assert [str(p) for p in shipped.problems] == []
+
+
+def test_the_shipped_bank_meets_the_content_minimums(shipped):
+    assert len(shipped.modules) >= 6
+    assert {m.meta.category for m in shipped.modules} == {
+        "etiquette", "products", "processes", "regulations", "privacy", "quality"}
+    for module in shipped.modules:
+        assert len(module.lessons) >= 3, module.slug
+        assert any(lesson.is_case_study for lesson in module.lessons), module.slug
+        assert len(module.questions) >= 30, module.slug
+        assert len({q.type for q in module.questions}) >= 5, module.slug
+    assert 0 not in shipped.counts()["questions_by_type"].values()
+    assert set(shipped.counts()["questions_by_type"]) == set(QUESTION_TYPES)
+
+
+def test_every_time_limit_of_the_brief_is_asked(shipped):
+    # (source section, a figure the question must state or expect)
+    rows = [("000 §3.1.2", "30"), ("000 §3.1.2", "5"), ("000 §3.1.3", "3"),
+            ("000 §3.1.3", "1"), ("000 §4.2", "1"), ("000 §4.2", "30"), ("000 §4.2", "15"),
+            ("000 §5.3.2", "24"), ("000 §6.3.1", "1"), ("000 §6.3.1", "15"),
+            ("000 §6.3.2", "2"), ("000 §6.3.2", "4"), ("004 §1.4", "24"),
+            ("004 §2.4", "48"), ("004 §2.4", "1")]
+    questions = [q for m in shipped.modules for q in m.questions]
+    for source, figure in rows:
+        matching = [q for q in questions if q.source == source
+                    and figure in (q.model_dump_json())]
+        assert matching, f"no question on {source} with {figure}"
+
+
+def test_every_numbered_process_has_an_ordering_question(shipped):
+    ordering_sources = {q.source for m in shipped.modules for q in m.questions
+                        if q.type == "ordering"}
+    for section in ("000 §2.1", "000 §2.2", "000 §2.3", "000 §4.3", "004 §1.5", "000 §6.2",
+                    "000 §7.3.2"):
+        assert any(s == section or s.startswith(section + ".") for s in ordering_sources), section
+
+
+def test_the_broken_bank_reports_every_problem_with_file_line_and_field():
+    bank = load_bank(FIXTURES / "broken_bank")
+    found = [str(p) for p in bank.problems]
+    q = "broken_bank/modules/broken/questions.yaml"
+    assert found == [
+        "broken_bank/modules/Bad_Folder:1: a module folder's name must be a slug (a-z, 0-9, hyphens)",
+        "broken_bank/modules/Bad_Folder/lessons:1: a module needs at least one lesson",
+        "broken_bank/modules/Bad_Folder/module.yaml:11: quiz.review: Input should be "
+        "'immediately', 'after_pass' or 'never'",
+        "broken_bank/modules/Bad_Folder/questions.yaml:1: missing: every module needs a "
+        "questions.yaml",
+        "broken_bank/modules/broken/lessons/01-greeting.en.md:3: broken lesson link: 02-missing.md",
+        "broken_bank/modules/broken/lessons/02-untitled.en.md:1: title: the first line must be "
+        "the lesson's '# Title'",
+        "broken_bank/modules/broken/lessons/03-only-english.en.md:1: missing translation (zh): "
+        "no 03-only-english.zh.md",
+        "broken_bank/modules/broken/module.yaml:7: quiz.questions_per_attempt: 20 per attempt, "
+        "but the pool holds only 1",
+        "broken_bank/modules/broken/module.yaml:9: quiz.draw[0]: needs 2 questions matching it, "
+        "the pool holds 0",
+        f"{q}:6: questions[0].stem.zh: missing translation (zh)",
+        f"{q}:13: questions[1]: unknown type 'essay'; expected one of single, multiple, "
+        "true_false, numeric, short_text, ordering, matching",
+        f"{q}:23: questions[2].source: bad source reference: document '999' is not in "
+        "sources.yaml",
+        f"{q}:31: questions[3].source: bad source reference: expected '<document> <section>', "
+        "e.g. '000 §3.1.2', '002 art. 14', '004 ch. 7'",
+        f"{q}:36: questions[3].colour: unknown field",
+        f"{q}:38: questions[4].id: duplicate id 'bad-003' (first at {q}:20)",
+        f"{q}:46: questions[5]: answer not among options: exactly one option must be correct",
+        f"{q}:56: questions[6]: give either 'answer' (with 'tolerance') or 'range', not both",
+        "broken_bank/modules/unparseable/module.yaml:3: not valid YAML: expected ',' or ']', "
+        "but got '<stream end>'",
+    ]
+    assert not bank.ok
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path):
+    bank_dir = tmp_path / "bank"
+    (bank_dir / "modules").mkdir(parents=True)
+    (bank_dir / "sources.yaml").write_bytes("documents:\n  '000': {title: {en: A, zh: \xe7}}\n"
+                                            .encode("latin-1"))
+    problems = [str(p) for p in load_bank(bank_dir).problems]
+    assert problems == ["bank/sources.yaml:2: the file is not UTF-8 text"]
+
+
+def test_duplicate_yaml_keys_are_reported(tmp_path):
+    bank_dir = tmp_path / "bank"
+    (bank_dir / "modules").mkdir(parents=True)
+    (bank_dir / "sources.yaml").write_text(
+        "documents:\n  '000': {title: {en: A, zh: B}}\n  '000': {title: {en: C, zh: D}}\n")
+    problems = [str(p) for p in load_bank(bank_dir).problems]
+    assert problems == ["bank/sources.yaml:3: not valid YAML: duplicate key '000' "
+                        "(first at line 2)"]
+
+
+def test_lesson_markdown_is_sanitised_and_lesson_links_become_lesson_addresses():
+    html = markdown.render(
+        'See [the next lesson](02-closing.md#end) and **this**.\n\n'
+        '<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n'
+        '[bad](javascript:alert(1)) [web](https://example.org)\n\n'
+        '| a | b |\n|---|---|\n| 1 | 2 |\n'
+    )
+    assert '<a href="closing#end" rel="noopener noreferrer">the next lesson</a>' in html
+    assert "<strong>this</strong>" in html
+    # raw HTML is shown as text, never as markup
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript:' not in html
+    assert 'href="https://example.org" rel="noopener noreferrer"' in html
+    assert "<table>" in html and "<td>1</td>" in html

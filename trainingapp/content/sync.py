@@ -1,0 +1,197 @@
+"""Loading a checked bank into the database: idempotent, never deleting.
+
+A module, lesson or question that left the bank is retired; a question whose text or
+answer key changed gets a new version, and the old versions stay for the attempts that
+used them. The caller commits once, so a failure leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from trainingapp.content import markdown
+from trainingapp.content.bank import Bank, LessonContent, ModuleContent
+from trainingapp.content.schema import Question as QuestionModel
+from trainingapp.extensions import db
+from trainingapp.models import User
+from trainingapp.models.learning import (
+    ContentRelease,
+    Lesson,
+    Module,
+    Question,
+    QuestionVersion,
+)
+
+# Fields of a question that are metadata, kept on Question, not versioned.
+METADATA_FIELDS = {"id", "difficulty", "tags", "source"}
+
+
+class BankHasProblems(ValueError):
+    def __init__(self, bank: Bank) -> None:
+        super().__init__(f"the question bank has {len(bank.problems)} problems")
+        self.bank = bank
+
+
+def version_content(question: QuestionModel) -> dict[str, Any]:
+    """What a trainee sees and the grader uses: everything but the metadata."""
+    return question.model_dump(mode="json", exclude=METADATA_FIELDS, exclude_none=True)
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class _Changes:
+    def __init__(self) -> None:
+        self.counter: Counter[str] = Counter()
+
+    def __call__(self, what: str) -> None:
+        self.counter[what] += 1
+
+    @property
+    def any(self) -> bool:
+        return any(not key.endswith("unchanged") for key in self.counter)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(sorted(self.counter.items()))
+
+
+def _set(row: Any, values: dict[str, Any]) -> bool:
+    """Assign changed values; True when something changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRelease | None:
+    """Bring the database in line with ``bank``. Returns the release recorded, or None when
+    nothing changed. Raises BankHasProblems (and changes nothing) for a bank with problems."""
+    if not bank.ok:
+        raise BankHasProblems(bank)
+    changes = _Changes()
+    modules = {m.slug: m for m in db.session.scalars(select(Module))}
+    lessons = {(lesson.module_id, lesson.slug): lesson for lesson in db.session.scalars(select(Lesson))}
+    questions = {q.bank_id: q for q in db.session.scalars(select(Question))}
+    current_hashes = dict(
+        db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.content_hash)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(QuestionVersion.version == Question.current_version)
+        ).all()
+    )
+
+    seen_lessons: set[int] = set()
+    seen_questions: set[str] = set()
+    for content in bank.modules:
+        module = _sync_module(content, modules.get(content.slug), changes)
+        for lesson_content in content.lessons:
+            lesson = _sync_lesson(module, lesson_content, lessons.get((module.id, lesson_content.slug)),
+                                  changes)
+            seen_lessons.add(lesson.id)
+        for question_content in content.questions:
+            _sync_question(module, question_content, questions.get(question_content.id),
+                           current_hashes, changes)
+            seen_questions.add(question_content.id)
+
+    wanted_modules = {m.slug for m in bank.modules}
+    for module in modules.values():
+        if module.slug not in wanted_modules and module.retired_at is None:
+            module.retired_at = now
+            changes("modules_retired")
+    for lesson in lessons.values():
+        if lesson.id not in seen_lessons and lesson.retired_at is None:
+            lesson.retired_at = now
+            changes("lessons_retired")
+    for question in questions.values():
+        if question.bank_id not in seen_questions and question.retired_at is None:
+            question.retired_at = now
+            changes("questions_retired")
+
+    if not changes.any:
+        return None
+    release = ContentRelease(synced_at=now, bank_hash=bank.digest, counts=bank.counts(),
+                             changes=changes.as_dict(), synced_by_id=actor.id if actor else None)
+    db.session.add(release)
+    db.session.flush()
+    return release
+
+
+def _sync_module(content: ModuleContent, module: Module | None, changes: _Changes) -> Module:
+    meta = content.meta
+    values = {
+        "category": meta.category,
+        "position": meta.order,
+        "estimated_minutes": meta.estimated_minutes,
+        "title": meta.title.model_dump(),
+        "summary": meta.summary.model_dump(),
+        "quiz": meta.quiz.model_dump(mode="json"),
+        "retired_at": None,
+    }
+    if module is None:
+        module = Module(slug=content.slug, **values)
+        db.session.add(module)
+        db.session.flush()
+        changes("modules_created")
+    else:
+        changes("modules_updated" if _set(module, values) else "modules_unchanged")
+    return module
+
+
+def _sync_lesson(module: Module, content: LessonContent, lesson: Lesson | None,
+                 changes: _Changes) -> Lesson:
+    values = {
+        "position": content.position,
+        "is_case_study": content.is_case_study,
+        "title": dict(content.title),
+        "body": dict(content.body),
+        "body_html": {lang: markdown.render(text) for lang, text in content.body.items()},
+        "retired_at": None,
+    }
+    if lesson is None:
+        lesson = Lesson(module_id=module.id, slug=content.slug, **values)
+        db.session.add(lesson)
+        db.session.flush()
+        changes("lessons_created")
+    else:
+        changes("lessons_updated" if _set(lesson, values) else "lessons_unchanged")
+    return lesson
+
+
+def _sync_question(module: Module, content: QuestionModel, question: Question | None,
+                   current_hashes: dict[int, str], changes: _Changes) -> None:
+    body = version_content(content)
+    digest = content_hash(body)
+    values = {
+        "module_id": module.id,
+        "type": content.type,
+        "difficulty": content.difficulty,
+        "tags": list(content.tags),
+        "source": content.source,
+        "retired_at": None,
+    }
+    if question is None:
+        question = Question(bank_id=content.id, current_version=1, **values)
+        question.versions = [QuestionVersion(version=1, content=body, content_hash=digest)]
+        db.session.add(question)
+        changes("questions_created")
+        return
+    updated = _set(question, values)
+    if current_hashes.get(question.id) != digest:
+        question.current_version += 1
+        db.session.add(QuestionVersion(question_id=question.id, version=question.current_version,
+                                       content=body, content_hash=digest))
+        changes("question_versions_created")
+    elif updated:
+        changes("questions_updated")
+    else:
+        changes("questions_unchanged")
