@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
+from trainingapp.content import gift
 from trainingapp.content.bank import Bank, load_bank
 from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
@@ -86,3 +88,38 @@ def stats(bank_path: Path | None, as_json: bool) -> None:
             click.echo(f"{key:<16} {value}")
     if not bank.ok:
         click.echo(f"({len(bank.problems)} problem(s): run flask content check)", err=True)
+
+
+@content_cli.command("import-gift")
+@click.argument("gift_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--module", "module_slug", required=True, help="Slug of the module the questions are for.")
+@click.option("--language", type=click.Choice(["en", "zh"]), default="en",
+              help="The language the GIFT file is written in.")
+@click.option("--source", default=None, help='Standard section the questions cite, e.g. "000 §3.1.2".')
+@click.option("--difficulty", type=click.Choice(["easy", "medium", "hard"]), default="medium")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the questions.yaml text (default: standard output).")
+def import_gift(gift_file, module_slug, language, source, difficulty, output):  # type: ignore[no-untyped-def]
+    """Convert a Moodle GIFT file into the bank's questions.yaml format."""
+    result = gift.parse(gift_file.read(), module=module_slug, language=language)
+    questions = [_bank_question(q, source, difficulty) for q in result.questions]
+    output.write(yaml.safe_dump({"questions": questions}, allow_unicode=True, sort_keys=False,
+                                width=100))
+    for issue in result.issues:
+        click.echo(f"{gift_file.name}: {issue}", err=True)
+    click.echo(
+        f"Converted {len(questions)} question(s); {len(result.issues)} note(s) above. Add the "
+        f"other language and the sources, then run flask content check.", err=True)
+
+
+def _bank_question(question: dict, source: str | None, difficulty: str) -> dict:  # type: ignore[type-arg]
+    """Field order as people write it; what GIFT cannot carry is left for check to name."""
+    ordered = {"id": question["id"], "type": question["type"], "difficulty": difficulty,
+               "tags": question["tags"]}
+    if source:
+        ordered["source"] = source
+    ordered["stem"] = question["stem"]
+    if "explanation" in question:
+        ordered["explanation"] = question["explanation"]
+    ordered.update({k: v for k, v in question.items() if k not in ordered})
+    return ordered
