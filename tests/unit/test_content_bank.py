@@ -127,3 +127,13 @@ def test_lesson_markdown_is_sanitised_and_lesson_links_become_lesson_addresses()
     assert 'href="javascript:' not in html
     assert 'href="https://example.org" rel="noopener noreferrer"' in html
     assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_questions_on_conflicting_time_limits_name_their_standard(shipped):
+    # An urgent fault: 30 minutes in 000 §4.2, 1 hour in 004 §2.4.
+    for module in shipped.modules:
+        for q in module.questions:
+            if q.source.startswith(("000 §4.2", "004 §2.4")):
+                names = ("000", "004", "manual", "specification")
+                assert any(n in q.stem.en for n in names), q.id
+                assert any(n in q.stem.zh for n in ("000", "004", "手册", "规范")), q.id
