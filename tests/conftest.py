@@ -196,13 +196,18 @@ def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..
     return _login
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+
+
 @contextmanager
 def count_queries(app: Flask) -> Iterator[list[str]]:
     """Collect the SQL statements the app runs inside the block."""
     statements: list[str] = []
 
     def _record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
+        # transaction control is not a query (and PostgreSQL's BEGIN is implicit)
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append(statement)
 
     with app.app_context():
         engine = db.engine

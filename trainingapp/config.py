@@ -60,6 +60,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
         self.HSTS = False
 
+        # Answers are taken this long after a quiz's deadline (network delays).
+        self.QUIZ_GRACE_SECONDS = int(get("QUIZ_GRACE_SECONDS", "60"))
+
         # The question bank folder; None: question_bank/ beside the package.
         self.QUESTION_BANK = get("QUESTION_BANK")
 

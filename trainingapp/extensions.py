@@ -10,7 +10,9 @@ from flask_wtf import CSRFProtect
 
 from trainingapp.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay usable after a commit: a request that commits its read transaction
+# before writing (database.begin_write) does not reload what it already has.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -10,10 +10,19 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
+from trainingapp.models.quiz import (
+    AttemptQuestion,
+    AttemptStatus,
+    QuestionReport,
+    QuizAttempt,
+    ReportStatus,
+)
 from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
 
 __all__ = [
     "GRANTED_ROLES",
+    "AttemptQuestion",
+    "AttemptStatus",
     "AuditEvent",
     "Base",
     "ContentRelease",
@@ -22,7 +31,10 @@ __all__ = [
     "Module",
     "Position",
     "Question",
+    "QuestionReport",
     "QuestionVersion",
+    "QuizAttempt",
+    "ReportStatus",
     "Role",
     "Team",
     "User",

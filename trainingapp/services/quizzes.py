@@ -1,0 +1,240 @@
+"""The attempt lifecycle: start (or resume), save answers, submit, close overdue attempts.
+
+An attempt is ``in_progress → submitted | expired``. The deadline is the server's:
+started_at + time limit; answers are taken until the deadline plus a short grace, and an
+attempt still open after that is graded on the answers saved by then.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from trainingapp.database import begin_write
+from trainingapp.extensions import db
+from trainingapp.models import (
+    AttemptQuestion,
+    AttemptStatus,
+    Module,
+    Question,
+    QuestionVersion,
+    QuizAttempt,
+    User,
+)
+from trainingapp.rules import grading, quiz
+from trainingapp.services import audit
+
+
+class QuizRefused(Exception):
+    def __init__(self, decision: quiz.StartDecision) -> None:
+        super().__init__(decision.refusal)
+        self.decision = decision
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (submitted, or past its deadline and grace)."""
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+
+
+def _shuffled_ids(content: dict[str, Any], rng: random.Random) -> list[str]:
+    """The order a question's choices are shown in for this attempt."""
+    kind = content["type"]
+    if kind in ("single", "multiple"):
+        ids = [o["id"] for o in content["options"]]
+    elif kind == "ordering":
+        ids = [i["id"] for i in content["items"]]
+    elif kind == "matching":
+        ids = [p["id"] for p in content["pairs"]]  # the right-hand sides' order
+    else:
+        return []
+    rng.shuffle(ids)
+    return ids
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> QuizAttempt | None:
+    """The attempt if it is ``user``'s own; None otherwise (the caller answers 404).
+    ``to_write``: the request goes on to change it, so its writing transaction starts first."""
+    if to_write:
+        begin_write()
+    return db.session.scalar(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+        .options(joinedload(QuizAttempt.module))
+    )
+
+
+def questions_of(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The attempt's questions in order, with their pinned versions, in one query."""
+    return list(db.session.scalars(
+        select(AttemptQuestion)
+        .join(AttemptQuestion.version)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .options(contains_eager(AttemptQuestion.version))
+        .order_by(AttemptQuestion.position)
+    ))
+
+
+def attempts_of(user_id: int, module_id: int | None = None) -> Sequence[QuizAttempt]:
+    stmt = (select(QuizAttempt).where(QuizAttempt.user_id == user_id)
+            .options(joinedload(QuizAttempt.module))
+            .order_by(QuizAttempt.module_id, QuizAttempt.number))
+    if module_id is not None:
+        stmt = stmt.where(QuizAttempt.module_id == module_id)
+    return db.session.scalars(stmt).all()
+
+
+def _past(attempts: Sequence[QuizAttempt]) -> list[quiz.PastAttempt]:
+    return [quiz.PastAttempt(bool(a.passed), a.finished_at) for a in attempts if not a.is_open]
+
+
+def start_decision(module: Module, attempts: Sequence[QuizAttempt], now: datetime) -> quiz.StartDecision:
+    return quiz.may_start(module.quiz, _past(attempts), now)
+
+
+# --- starting --------------------------------------------------------------------------
+
+
+def start(user: User, module: Module, now: datetime, rng: random.Random | None = None) -> QuizAttempt:
+    """The attempt in progress (resumed), or a new one; raises QuizRefused."""
+    begin_write()
+    rng = rng or random.Random()
+    attempts = attempts_of(user.id, module.id)
+    current = next((a for a in attempts if a.is_open), None)
+    if current is not None:
+        if quiz.accepts_answers(now, current.deadline_at, grace()):
+            return current
+        close(current, now)
+        attempts = attempts_of(user.id, module.id)
+    decision = start_decision(module, attempts, now)
+    if not decision.allowed:
+        raise QuizRefused(decision)
+    pool = db.session.execute(
+        select(Question.id, Question.tags, Question.difficulty, QuestionVersion)
+        .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
+              & (QuestionVersion.version == Question.current_version))
+        .where(Question.module_id == module.id, Question.retired_at.is_(None))
+    ).all()
+    settings = module.quiz
+    versions = {qid: version for qid, _tags, _difficulty, version in pool}
+    chosen = quiz.draw(
+        [quiz.PoolQuestion(qid, tuple(tags), difficulty) for qid, tags, difficulty, _ in pool],
+        [quiz.DrawRule(r["count"], tuple(r.get("tags", ())), r.get("difficulty"))
+         for r in settings.get("draw", [])],
+        settings["questions_per_attempt"], rng,
+    )
+    if not chosen:
+        raise QuizRefused(quiz.StartDecision(False, quiz.Refusal.NO_QUESTIONS))
+    attempt = QuizAttempt(
+        user_id=user.id, module_id=module.id, number=len(attempts) + 1,
+        status=AttemptStatus.IN_PROGRESS, started_at=now,
+        deadline_at=quiz.deadline(now, settings), settings=settings,
+    )
+    attempt.questions = [
+        AttemptQuestion(position=index, question_version_id=versions[qid].id,
+                        points=float(versions[qid].content.get("points", 1)),
+                        display_order=_shuffled_ids(versions[qid].content, rng))
+        for index, qid in enumerate(chosen, 1)
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another request started this person's attempt a moment ago: resume that one.
+        existing = next((a for a in attempts_of(user.id, module.id) if a.is_open), None)
+        if existing is None:
+            raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now)) from None
+        return existing
+    audit.record("quiz_started", actor=user, subject=user, module=module.slug,
+                 attempt=attempt.id, number=attempt.number)
+    return attempt
+
+
+# --- answering -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    position: int
+    answer: Any
+    is_flagged: bool
+
+
+def save_answers(attempt: QuizAttempt, answers: Sequence[SavedAnswer], now: datetime) -> None:
+    """Save answers of an open attempt; raises AttemptClosed once it takes no more."""
+    if not attempt.is_open:
+        raise AttemptClosed
+    if not quiz.accepts_answers(now, attempt.deadline_at, grace()):
+        close(attempt, now)
+        raise AttemptClosed
+    still_open = exists().where(QuizAttempt.id == attempt.id,
+                                QuizAttempt.status == AttemptStatus.IN_PROGRESS)
+    for item in answers:
+        updated = db.session.execute(
+            update(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id,
+                   AttemptQuestion.position == item.position, still_open)
+            .values(answer=item.answer, is_flagged=item.is_flagged,
+                    answered_at=now if grading.is_answered(item.answer) else None)
+        )
+        if updated.rowcount == 0:
+            raise AttemptClosed
+
+
+# --- finishing -------------------------------------------------------------------------
+
+
+def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> bool:
+    """Finish the attempt and grade its saved answers, once: of two concurrent calls only
+    one grades. Past the deadline and grace it is 'expired' whoever asks."""
+    in_time = quiz.accepts_answers(now, attempt.deadline_at, grace())
+    status = AttemptStatus.SUBMITTED if by_trainee and in_time else AttemptStatus.EXPIRED
+    finished_at = now if in_time else attempt.deadline_at
+    won = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
+        .values(status=status, finished_at=finished_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not won:
+        db.session.refresh(attempt)
+        return False
+    questions = questions_of(attempt)
+    results = []
+    for item in questions:
+        item.share = grading.grade(item.version.content, item.answer)
+        results.append((item.share, item.points))
+    outcome = quiz.score(results, attempt.settings["pass_mark"])
+    attempt.status, attempt.finished_at = status, finished_at  # as written above
+    attempt.points, attempt.max_points = outcome.points, outcome.max_points
+    attempt.score, attempt.passed = outcome.percent, outcome.passed
+    audit.record("quiz_submitted" if status == AttemptStatus.SUBMITTED else "quiz_expired",
+                 subject_id=attempt.user_id, attempt=attempt.id, score=outcome.percent,
+                 passed=outcome.passed)
+    return True
+
+
+def submit(attempt: QuizAttempt, now: datetime) -> None:
+    """The trainee hands the attempt in (load it with ``to_write``)."""
+    close(attempt, now, by_trainee=True)
+
+
+def close_overdue(now: datetime) -> int:
+    """Close every attempt past its deadline and grace, grading the answers it saved."""
+    overdue = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+                                  QuizAttempt.deadline_at < now - grace())
+    ).all()
+    return sum(close(attempt, now) for attempt in overdue)
