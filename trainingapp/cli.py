@@ -12,11 +12,12 @@ from sqlalchemy import select
 from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
-from trainingapp.models import GRANTED_ROLES, Position, Role, Team
-from trainingapp.services import demo, users
+from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
+from trainingapp.services import demo, quizzes, users
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
+quiz_cli = AppGroup("quiz", help="Quiz housekeeping.")
 
 
 def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
@@ -119,9 +120,19 @@ def seed() -> None:
         click.echo(f"  {account.employee_no}  {account.role.value:<10}  {state}")
 
 
+@quiz_cli.command("close-overdue")
+def close_overdue() -> None:
+    """Hand in every attempt past its deadline and grace, graded on its saved answers
+    (run it from cron every few minutes)."""
+    closed = quizzes.close_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"Closed {closed} overdue attempt(s).")
+
+
 def register(app: Flask) -> None:
     from trainingapp.content.cli import content_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(quiz_cli)
     app.cli.add_command(content_cli)

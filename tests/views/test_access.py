@@ -10,6 +10,7 @@ ROLES = {TRAINEE: (), SUPERVISOR: (Role.SUPERVISOR,), HR: (Role.HR,), ADMIN: (Ro
 LOGIN = 302  # sent to the sign-in page
 OPEN = {ANON: 200, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
 STAFF = {ANON: LOGIN, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
+NOT_MINE = {ANON: LOGIN, TRAINEE: 404, SUPERVISOR: 404, HR: 404, ADMIN: 404}
 
 
 def only(role):
@@ -33,6 +34,16 @@ EXPECTED = {
                            {**dict.fromkeys(OPEN, 405)}),
     "learning.search": ("/learn/search?q=call", STAFF),
     "quizzes.index": ("/quizzes/", STAFF),
+    # someone else's or no attempt: not found (object access is tested in test_quiz_views)
+    "quizzes.take": ("/quizzes/attempts/999999", NOT_MINE),
+    "quizzes.finish": ("/quizzes/attempts/999999/finish", NOT_MINE),
+    "quizzes.result": ("/quizzes/attempts/999999/result", NOT_MINE),
+    "quizzes.history": ("/quizzes/people/999999", NOT_MINE),
+    "quizzes.start": ("/quizzes/modules/greeting/start", dict.fromkeys(OPEN, 405)),
+    "quizzes.save": ("/quizzes/attempts/999999", NOT_MINE),
+    "quizzes.autosave": ("/quizzes/attempts/999999/autosave", dict.fromkeys(OPEN, 405)),
+    "quizzes.submit": ("/quizzes/attempts/999999/submit", dict.fromkeys(OPEN, 405)),
+    "quizzes.report": ("/quizzes/attempts/999999/report", dict.fromkeys(OPEN, 405)),
     "calls.index": ("/calls/", STAFF),
     "certification.index": ("/certification/", STAFF),
     "supervisor.index": ("/supervisor/", only(SUPERVISOR)),

@@ -1,13 +1,162 @@
-"""/quizzes: timed, server-scored module quizzes."""
+"""/quizzes: take a module's quiz, see the result and review, and the history of attempts."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
+from trainingapp.extensions import db
+from trainingapp.i18n import current_language
+from trainingapp.models import QuizAttempt, utcnow
+from trainingapp.quizzes import pages
+from trainingapp.rules.grading import is_answered
+from trainingapp.rules.quiz import accepts_answers
+from trainingapp.services import learning, people, quizzes
 
 bp = Blueprint("quizzes", __name__)
 role_required(bp)
 
 
+def _own(attempt_id: int, *, to_write: bool = False) -> QuizAttempt:
+    return quizzes.get_attempt_for(current_user, attempt_id, to_write=to_write) or abort(404)
+
+
+def _time_is_up(attempt: QuizAttempt) -> Response:
+    flash(_("Time is up: the quiz was handed in with the answers saved before the deadline."),
+          "warning")
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
 @bp.get("/")
 def index() -> str:
-    return render_template("quizzes/index.html")
+    return render_template("quizzes/index.html",
+                           rows=pages.quiz_overview(current_user, utcnow()), form=FlaskForm())
+
+
+@bp.post("/modules/<slug>/start")
+def start(slug: str) -> Response:
+    module = learning.get_module(slug) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = quizzes.start(current_user, module, utcnow())
+    except quizzes.QuizRefused as refused:
+        db.session.rollback()
+        flash(pages.refusal_message(refused.decision), "warning")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    return redirect(url_for(".take", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def take(attempt_id: int) -> Response | str:
+    attempt = _own(attempt_id)
+    now = utcnow()
+    if attempt.is_open and not accepts_answers(now, attempt.deadline_at, quizzes.grace()):
+        quizzes.close(attempt, now)
+        db.session.commit()
+        return _time_is_up(attempt)
+    if not attempt.is_open:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    page = pages.take_page(attempt, request.args.get("q", 1, type=int), current_language())
+    return render_template("quizzes/take.html", attempt=attempt, page=page, now=now,
+                           form=FlaskForm())
+
+
+@bp.post("/attempts/<int:attempt_id>")
+def save(attempt_id: int) -> Response:
+    """Save the answers on the page (how the quiz works without JavaScript), then go on."""
+    attempt = _own(attempt_id, to_write=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    shown = {int(p) for p in request.form.getlist("shown") if p.isdigit()}
+    items = [i for i in quizzes.questions_of(attempt) if i.position in shown]
+    try:
+        quizzes.save_answers(attempt, pages.answers_from(items, request.form), utcnow())
+    except quizzes.AttemptClosed:
+        db.session.commit()
+        return _time_is_up(attempt)
+    db.session.commit()
+    go = request.form.get("go", "")
+    if go == "finish":
+        return redirect(url_for(".finish", attempt_id=attempt.id))
+    return redirect(url_for(".take", attempt_id=attempt.id, q=int(go) if go.isdigit() else None))
+
+
+@bp.post("/attempts/<int:attempt_id>/autosave")
+def autosave(attempt_id: int) -> tuple[Response, int]:
+    """Save one question's answer as it is given (JavaScript); answers JSON."""
+    position = request.form.get("position", type=int)
+    item = quizzes.question_for_write(current_user, attempt_id, position or 0) or abort(404)
+    saved = pages.answers_from([item], request.form)
+    try:
+        quizzes.save_answers(item.attempt, saved, utcnow())
+    except quizzes.AttemptClosed:
+        db.session.commit()
+        return jsonify(saved=False, closed=True,
+                       result_url=url_for(".result", attempt_id=attempt_id)), 409
+    db.session.commit()
+    return jsonify(saved=True, position=item.position, answered=is_answered(saved[0].answer)), 200
+
+
+@bp.get("/attempts/<int:attempt_id>/finish")
+def finish(attempt_id: int) -> Response | str:
+    attempt = _own(attempt_id)
+    if not attempt.is_open:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template("quizzes/finish.html", attempt=attempt,
+                           items=quizzes.questions_of(attempt), now=utcnow(), form=FlaskForm())
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit(attempt_id: int) -> Response:
+    attempt = _own(attempt_id, to_write=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    quizzes.submit(attempt, utcnow())  # a second submit finds it closed and changes nothing
+    db.session.commit()
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+def result(attempt_id: int) -> Response | str:
+    attempt = _own(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for(".take", attempt_id=attempt.id))
+    review = pages.review(attempt, current_language())
+    return render_template("quizzes/result.html", attempt=attempt, review=review,
+                           report_kinds=pages.REPORT_KINDS, form=FlaskForm())
+
+
+@bp.post("/attempts/<int:attempt_id>/report")
+def report(attempt_id: int) -> Response:
+    attempt = _own(attempt_id)
+    form = pages.ReportForm()
+    if attempt.is_open or not form.validate_on_submit():
+        abort(400)
+    if not quizzes.report_problem(current_user, attempt, form.position.data, form.kind.data,
+                                  form.comment.data or ""):
+        abort(404)
+    db.session.commit()
+    flash(_("Thank you: the content owners will look at this question."), "success")
+    return redirect(url_for(".result", attempt_id=attempt.id, _anchor=f"q{form.position.data}"))
+
+
+@bp.get("/people/<int:user_id>")
+def history(user_id: int) -> str:
+    person = people.visible_person(current_user, user_id) or abort(404)
+    return render_template("quizzes/history.html", person=person,
+                           attempts=quizzes.attempts_of(person.id))

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from trainingapp.extensions import db
-from trainingapp.models import Position, Team, User
+from trainingapp.models import Position, Role, Team, User
 from trainingapp.models.user import team_supervisor
 from trainingapp.services.users import with_roles
 
@@ -57,3 +57,21 @@ def profile(user_id: int) -> User:
         select(User).where(User.id == user_id)
         .options(joinedload(User.team), joinedload(User.position))
     ).scalar_one()
+
+
+def visible_person(viewer: User, user_id: int) -> User | None:
+    """The person ``user_id`` if ``viewer`` may see their training record: themselves, a
+    supervisor of their team, HR. None otherwise (the caller answers 404)."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        return None
+    if person.id == viewer.id or viewer.has_role(Role.HR):
+        return person
+    if viewer.has_role(Role.SUPERVISOR) and person.team_id is not None:
+        supervises = db.session.scalar(
+            select(func.count()).select_from(team_supervisor).where(
+                team_supervisor.c.team_id == person.team_id,
+                team_supervisor.c.user_id == viewer.id))
+        if supervises:
+            return person
+    return None

@@ -25,6 +25,7 @@ from trainingapp.models import (
     AttemptStatus,
     Module,
     Question,
+    QuestionReport,
     QuestionVersion,
     QuizAttempt,
     User,
@@ -81,10 +82,45 @@ def questions_of(attempt: QuizAttempt) -> list[AttemptQuestion]:
     return list(db.session.scalars(
         select(AttemptQuestion)
         .join(AttemptQuestion.version)
+        .join(QuestionVersion.question)
         .where(AttemptQuestion.attempt_id == attempt.id)
-        .options(contains_eager(AttemptQuestion.version))
+        .options(contains_eager(AttemptQuestion.version).contains_eager(QuestionVersion.question))
         .order_by(AttemptQuestion.position)
     ))
+
+
+def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
+    """One question of the user's own attempt, with the attempt and the pinned version, in
+    one query, inside a writing transaction (autosave)."""
+    begin_write()
+    return db.session.scalar(
+        select(AttemptQuestion)
+        .join(AttemptQuestion.attempt)
+        .join(AttemptQuestion.version)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id,
+               AttemptQuestion.position == position)
+        .options(contains_eager(AttemptQuestion.attempt), contains_eager(AttemptQuestion.version))
+    )
+
+
+def has_passed(user_id: int, module_id: int) -> bool:
+    return bool(db.session.scalar(
+        select(exists().where(QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id,
+                              QuizAttempt.passed.is_(True)))))
+
+
+def report_problem(user: User, attempt: QuizAttempt, position: int, kind: str,
+                   comment: str) -> QuestionReport | None:
+    """A trainee reports a problem with a question of their finished attempt."""
+    version_id = db.session.scalar(
+        select(AttemptQuestion.question_version_id)
+        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position))
+    if version_id is None:
+        return None
+    report = QuestionReport(question_version_id=version_id, attempt_id=attempt.id,
+                            user_id=user.id, kind=kind, comment=comment.strip())
+    db.session.add(report)
+    return report
 
 
 def attempts_of(user_id: int, module_id: int | None = None) -> Sequence[QuizAttempt]:

@@ -1,0 +1,268 @@
+"""Between a question version and the page: what a trainee sees, how a form's fields
+become a canonical answer, and how an answer reads in the review. One entry per type.
+
+Choices are sent as their position on the page (0, 1, 2…), never as the bank's ids, so
+the page gives nothing away about which choice the author wrote first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainingapp.models import AttemptQuestion
+from trainingapp.models.learning import localized
+
+Form = Mapping[str, Any]  # werkzeug MultiDict-like: .get and .getlist
+
+
+def _text(value: dict[str, str] | None, language: str) -> str:
+    return localized(value, language)[0]
+
+
+@dataclass
+class Choice:
+    index: int
+    text: str
+    selected: bool = False
+
+
+@dataclass
+class Row:
+    """One line of an ordering (rank chosen) or a matching (right side chosen) question;
+    ``name`` ends its form field's name."""
+
+    name: str
+    text: str
+    chosen: int | None = None
+
+
+@dataclass
+class QuestionView:
+    """What the page shows of one question: texts and the trainee's own answer, no key."""
+
+    position: int
+    type: str
+    stem: str
+    is_flagged: bool
+    is_answered: bool
+    choices: list[Choice] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    value: str = ""
+    unit: str = ""
+
+
+def _by_id(content: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    return {entry["id"]: entry for entry in content[key]}
+
+
+def _index(item: AttemptQuestion, raw: Any) -> str | None:
+    """The bank id of the choice shown at position ``raw`` on the page."""
+    try:
+        position = int(raw)
+    except (TypeError, ValueError):
+        return None
+    order = item.display_order
+    return order[position] if 0 <= position < len(order) else None
+
+
+# --- reading a form ---------------------------------------------------------------------
+
+
+def _read_single(item: AttemptQuestion, form: Form, name: str) -> Any:
+    return _index(item, form.get(name))
+
+
+def _read_multiple(item: AttemptQuestion, form: Form, name: str) -> Any:
+    picked = [_index(item, raw) for raw in form.getlist(name)]
+    return sorted({p for p in picked if p is not None}) or None
+
+
+def _read_true_false(item: AttemptQuestion, form: Form, name: str) -> Any:
+    return {"true": True, "false": False}.get(form.get(name, ""))
+
+
+def _read_numeric(item: AttemptQuestion, form: Form, name: str) -> Any:
+    raw = (form.get(name) or "").strip().replace(",", ".").replace("，", ".").replace(" ", "")
+    if not raw:
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw  # kept as typed, so the trainee sees it again; grades as wrong
+    return number if math.isfinite(number) else raw
+
+
+def _read_short_text(item: AttemptQuestion, form: Form, name: str) -> Any:
+    return (form.get(name) or "").strip()[:500] or None
+
+
+def _read_ordering(item: AttemptQuestion, form: Form, name: str) -> Any:
+    ranks: dict[str, int] = {}
+    for k, item_id in enumerate(item.display_order):
+        try:
+            ranks[item_id] = int(form.get(f"{name}-{k}", ""))
+        except ValueError:
+            continue
+    if not ranks:
+        return None
+    if sorted(ranks.values()) != list(range(1, len(item.display_order) + 1)):
+        return {"ranks": ranks}  # incomplete or repeated: kept to show again, graded wrong
+    return [item_id for item_id, _ in sorted(ranks.items(), key=lambda pair: pair[1])]
+
+
+def _read_matching(item: AttemptQuestion, form: Form, name: str) -> Any:
+    content = item.version.content
+    chosen = {}
+    for pair in content["pairs"]:
+        right = _index(item, form.get(f"{name}-{pair['id']}"))
+        if right is not None:
+            chosen[pair["id"]] = right
+    return chosen or None
+
+
+# --- showing a question -----------------------------------------------------------------
+
+
+def _show_choices(view: QuestionView, item: AttemptQuestion, language: str) -> None:
+    options = _by_id(item.version.content, "options")
+    answer = item.answer
+    picked = set(answer) if isinstance(answer, list) else {answer}
+    view.choices = [Choice(k, _text(options[oid]["text"], language), oid in picked)
+                    for k, oid in enumerate(item.display_order)]
+
+
+def _show_true_false(view: QuestionView, item: AttemptQuestion, language: str) -> None:
+    view.value = {True: "true", False: "false"}.get(item.answer, "")
+
+
+def _show_value(view: QuestionView, item: AttemptQuestion, language: str) -> None:
+    answer = item.answer
+    view.value = "" if answer is None else (f"{answer:g}" if isinstance(answer, float) else str(answer))
+    view.unit = _text(item.version.content.get("unit"), language)
+
+
+def _show_ordering(view: QuestionView, item: AttemptQuestion, language: str) -> None:
+    items = _by_id(item.version.content, "items")
+    answer = item.answer
+    if isinstance(answer, list):
+        ranks = {item_id: rank for rank, item_id in enumerate(answer, 1)}
+    elif isinstance(answer, dict):
+        ranks = answer.get("ranks", {})
+    else:
+        ranks = {}
+    view.rows = [Row(str(k), _text(items[iid]["text"], language), ranks.get(iid))
+                 for k, iid in enumerate(item.display_order)]
+
+
+def _show_matching(view: QuestionView, item: AttemptQuestion, language: str) -> None:
+    pairs = item.version.content["pairs"]
+    by_id = _by_id(item.version.content, "pairs")
+    answer = item.answer if isinstance(item.answer, dict) else {}
+    position_of = {pid: k for k, pid in enumerate(item.display_order)}
+    view.choices = [Choice(k, _text(by_id[pid]["right"], language))
+                    for k, pid in enumerate(item.display_order)]
+    view.rows = [Row(pair["id"], _text(pair["left"], language),
+                     position_of.get(answer.get(pair["id"]))) for pair in pairs]
+
+
+# --- describing an answer in the review -------------------------------------------------
+
+
+def _describe_choices(content: dict[str, Any], answer: Any, language: str) -> str:
+    options = _by_id(content, "options")
+    ids = answer if isinstance(answer, list) else [answer]
+    return "; ".join(_text(options[i]["text"], language) for i in ids if i in options)
+
+
+def _describe_value(content: dict[str, Any], answer: Any, language: str) -> str:
+    if answer is None:
+        return ""
+    if isinstance(answer, bool):
+        return "✓" if answer else "✗"
+    unit = _text(content.get("unit"), language)
+    shown = f"{answer:g}" if isinstance(answer, float) else str(answer)
+    return f"{shown} {unit}".strip()
+
+
+def _describe_ordering(content: dict[str, Any], answer: Any, language: str) -> str:
+    items = _by_id(content, "items")
+    if not isinstance(answer, list):
+        return ""
+    return " → ".join(_text(items[i]["text"], language) for i in answer if i in items)
+
+
+def _describe_matching(content: dict[str, Any], answer: Any, language: str) -> str:
+    pairs = _by_id(content, "pairs")
+    if not isinstance(answer, dict):
+        return ""
+    return "; ".join(f"{_text(pairs[left]['left'], language)} → {_text(pairs[right]['right'], language)}"
+                     for left, right in answer.items() if left in pairs and right in pairs)
+
+
+def key_of(content: dict[str, Any]) -> Any:
+    """The correct answer, in the canonical shape (for the review only)."""
+    kind = content["type"]
+    if kind == "single":
+        return next(o["id"] for o in content["options"] if o.get("correct"))
+    if kind == "multiple":
+        return [o["id"] for o in content["options"] if o.get("correct")]
+    if kind == "true_false":
+        return content["answer"]
+    if kind == "numeric":
+        if content.get("range") is not None:
+            return f"{content['range'][0]:g}–{content['range'][1]:g}"
+        tolerance = content.get("tolerance") or 0
+        return f"{content['answer']:g}" + (f" ± {tolerance:g}" if tolerance else "")
+    if kind == "short_text":
+        return content["accepted"]
+    if kind == "ordering":
+        return [i["id"] for i in content["items"]]
+    return {p["id"]: p["id"] for p in content["pairs"]}
+
+
+@dataclass(frozen=True)
+class Kind:
+    read: Callable[[AttemptQuestion, Form, str], Any]
+    show: Callable[[QuestionView, AttemptQuestion, str], None]
+    describe: Callable[[dict[str, Any], Any, str], str]
+
+
+KINDS: dict[str, Kind] = {
+    "single": Kind(_read_single, _show_choices, _describe_choices),
+    "multiple": Kind(_read_multiple, _show_choices, _describe_choices),
+    "true_false": Kind(_read_true_false, _show_true_false, _describe_value),
+    "numeric": Kind(_read_numeric, _show_value, _describe_value),
+    "short_text": Kind(_read_short_text, _show_value, _describe_value),
+    "ordering": Kind(_read_ordering, _show_ordering, _describe_ordering),
+    "matching": Kind(_read_matching, _show_matching, _describe_matching),
+}
+
+
+def field_name(position: int) -> str:
+    return f"q{position}"
+
+
+def read(item: AttemptQuestion, form: Form) -> Any:
+    return KINDS[item.version.content["type"]].read(item, form, field_name(item.position))
+
+
+def view(item: AttemptQuestion, language: str) -> QuestionView:
+    content = item.version.content
+    result = QuestionView(
+        position=item.position, type=content["type"], stem=_text(content["stem"], language),
+        is_flagged=item.is_flagged, is_answered=item.answered_at is not None,
+    )
+    KINDS[content["type"]].show(result, item, language)
+    return result
+
+
+def describe(content: dict[str, Any], answer: Any, language: str) -> str:
+    """An answer (the trainee's or the key) as a reader sees it."""
+    if content["type"] == "short_text" and isinstance(answer, dict):
+        return " / ".join(answer.get(language) or next(iter(answer.values())))
+    if content["type"] == "numeric" and isinstance(answer, str):
+        return answer
+    return KINDS[content["type"]].describe(content, answer, language)

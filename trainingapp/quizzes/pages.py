@@ -1,0 +1,153 @@
+"""What the quiz pages show, built from attempts: overview rows, the page of questions,
+the review. Kept out of the views so that each view stays a few lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
+from trainingapp.models.learning import localized
+from trainingapp.quizzes import answers
+from trainingapp.rules.grading import grade
+from trainingapp.rules.quiz import Refusal, StartDecision
+from trainingapp.services import learning, quizzes
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    module: Module
+    attempts: list[QuizAttempt]
+    current: QuizAttempt | None
+    decision: StartDecision
+
+    @property
+    def best(self) -> float | None:
+        scores = [a.score for a in self.attempts if a.score is not None]
+        return max(scores) if scores else None
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+
+def quiz_overview(user: User, now: datetime) -> list[OverviewRow]:
+    attempts = quizzes.attempts_of(user.id)
+    rows = []
+    for progress in learning.catalogue(user):
+        mine = [a for a in attempts if a.module_id == progress.module.id]
+        current = next((a for a in mine if a.is_open), None)
+        rows.append(OverviewRow(progress.module, mine, current,
+                                quizzes.start_decision(progress.module, mine, now)))
+    return rows
+
+
+def refusal_message(decision: StartDecision) -> str:
+    if decision.refusal == Refusal.ALREADY_PASSED:
+        return _("You have already passed this quiz.")
+    if decision.refusal == Refusal.NO_ATTEMPTS_LEFT:
+        return _("You have used every attempt at this quiz. Ask your supervisor.")
+    if decision.refusal == Refusal.TOO_SOON and decision.retry_at:
+        return _("You can try again from %(time)s.", time=format_datetime(decision.retry_at, "short"))
+    return _("This quiz has no questions yet.")
+
+
+@dataclass(frozen=True)
+class TakePage:
+    questions: list[answers.QuestionView]
+    navigator: list[answers.QuestionView]
+    number: int  # the page shown, 1-based; equals the position with one question a page
+    count: int
+    one_per_page: bool
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.one_per_page and self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.one_per_page and self.number < self.count else None
+
+
+def take_page(attempt: QuizAttempt, number: int, language: str) -> TakePage:
+    items = quizzes.questions_of(attempt)
+    views = [answers.view(item, language) for item in items]
+    one_per_page = attempt.settings.get("layout", "one_per_page") == "one_per_page"
+    number = min(max(number, 1), len(views))
+    shown = [views[number - 1]] if one_per_page else views
+    return TakePage(shown, views, number, len(views), one_per_page)
+
+
+def answers_from(items: Sequence[AttemptQuestion], form: MultiDict[str, str]) -> list[quizzes.SavedAnswer]:
+    return [quizzes.SavedAnswer(item.position, answers.read(item, form),
+                                f"flag{item.position}" in form) for item in items]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    position: int
+    stem: str
+    yours: str
+    key: str
+    share: float
+    explanation: str
+    source: str
+    version_id: int
+
+    @property
+    def verdict(self) -> str:
+        return "right" if self.share >= 1 else ("partly" if self.share > 0 else "wrong")
+
+
+@dataclass(frozen=True)
+class Review:
+    shown: bool
+    items: list[ReviewItem]
+    reason: str = ""
+
+
+def review(attempt: QuizAttempt, language: str) -> Review:
+    policy = attempt.settings.get("review", "immediately")
+    if policy == "never":
+        return Review(False, [], _("This quiz shows your score only."))
+    if policy == "after_pass" and not quizzes.has_passed(attempt.user_id, attempt.module_id):
+        return Review(False, [], _("The answers are shown once you have passed this quiz."))
+    items = []
+    for item in quizzes.questions_of(attempt):
+        content: dict[str, Any] = item.version.content
+        share = item.share if item.share is not None else grade(content, item.answer)
+        items.append(ReviewItem(
+            position=item.position,
+            stem=localized(content["stem"], language)[0],
+            yours=answers.describe(content, item.answer, language) or _("(no answer)"),
+            key=answers.describe(content, answers.key_of(content), language),
+            share=share,
+            explanation=localized(content.get("explanation"), language)[0],
+            source=item.version.question.source,
+            version_id=item.version.id,
+        ))
+    return Review(True, items)
+
+
+REPORT_KINDS = {
+    "wrong_key": _l("The marked answer is wrong"),
+    "unclear": _l("The question is unclear"),
+    "outdated": _l("It contradicts the current standard"),
+    "other": _l("Something else"),
+}
+
+
+class ReportForm(FlaskForm):
+    position = IntegerField(validators=[DataRequired()])
+    kind = StringField(_l("What is wrong?"), validators=[AnyOf(list(REPORT_KINDS))])
+    comment = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
