@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from trainingapp.models import AttemptQuestion
 from trainingapp.models.learning import localized
 
@@ -181,7 +183,7 @@ def _describe_value(content: dict[str, Any], answer: Any, language: str) -> str:
     if answer is None:
         return ""
     if isinstance(answer, bool):
-        return "✓" if answer else "✗"
+        return _("True") if answer else _("False")
     unit = _text(content.get("unit"), language)
     shown = f"{answer:g}" if isinstance(answer, float) else str(answer)
     return f"{shown} {unit}".strip()

@@ -1,0 +1,110 @@
+"""A new hire fails a module quiz (losing the connection half-way), waits out the delay,
+retakes it in Chinese and passes."""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.e2e.conftest import screenshot, serious_violations, sign_in
+from trainingapp.extensions import db
+from trainingapp.models import AttemptQuestion, QuizAttempt
+from trainingapp.services import quizzes
+
+
+def _attempt_id(page):
+    return int(re.search(r"/attempts/(\d+)", page.url).group(1))
+
+
+def _answer_correctly(page, live_app, attempt_id, position):
+    """Give the right answer to the question on the page, the way a person would."""
+    with live_app.app_context():
+        item = next(i for i in quizzes.questions_of(db.session.get(QuizAttempt, attempt_id))
+                    if i.position == position)
+        content, order = item.version.content, item.display_order
+    box = page.locator(f'fieldset[data-position="{position}"]')
+    name = f"q{position}"
+    kind = content["type"]
+    if kind in ("single", "multiple"):
+        for option in content["options"]:
+            if option.get("correct"):
+                box.locator(f'input[name="{name}"][value="{order.index(option["id"])}"]').check()
+    elif kind == "true_false":
+        box.locator(f'input[name="{name}"][value="{str(content["answer"]).lower()}"]').check()
+    elif kind == "numeric":
+        value = content.get("answer", (content.get("range") or [0])[0])
+        box.locator(f'input[name="{name}"]').fill(f"{value:g}")
+    elif kind == "short_text":
+        box.locator(f'input[name="{name}"]').fill(content["accepted"]["en"][0])
+    elif kind == "ordering":
+        correct = [i["id"] for i in content["items"]]
+        for k, item_id in enumerate(order):
+            box.locator(f'select[name="{name}-{k}"]').select_option(str(correct.index(item_id) + 1))
+    elif kind == "matching":
+        for pair in content["pairs"]:
+            box.locator(f'select[name="{name}-{pair["id"]}"]').select_option(
+                str(order.index(pair["id"])))
+
+
+def _saved_answers(live_app, attempt_id):
+    with live_app.app_context():
+        return {i.position: i.answer for i in db.session.scalars(
+            select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id))}
+
+
+def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app, new_trainee):
+    sign_in(page, new_trainee)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quizzes").click()
+    row = page.get_by_role("row").filter(has_text="Service etiquette and communication")
+    row.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_text("Question 1", exact=True)).to_be_visible()
+    expect(page.locator("#timer .timer-clock")).to_have_text(re.compile(r"^(20:00|19:5\d)$"))
+    assert serious_violations(page) == []
+    screenshot(page, "quiz")
+    attempt = _attempt_id(page)
+
+    _answer_correctly(page, live_app, attempt, 1)
+    expect(page.locator("#save-state")).to_have_text("All answers saved")
+    expect(page.locator("#nav-1")).to_have_class(re.compile("answered"))
+
+    page.get_by_role("button", name="Next →").click()
+    page.context.set_offline(True)
+    _answer_correctly(page, live_app, attempt, 2)
+    expect(page.locator("#save-state")).to_contain_text("Connection lost, retrying")
+    screenshot(page, "quiz-offline")
+    assert _saved_answers(live_app, attempt)[2] is None
+    page.context.set_offline(False)
+    expect(page.locator("#save-state")).to_have_text("All answers saved", timeout=20_000)
+    assert _saved_answers(live_app, attempt)[2] is not None  # the answer survived the drop
+
+    page.get_by_role("button", name="Review and hand in").click()
+    expect(page.get_by_text("8 questions are not answered")).to_be_visible()
+    page.get_by_role("button", name="Hand in now").click()
+    expect(page.get_by_role("heading", name="Not passed")).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "result-fail")
+
+    page.get_by_role("link", name="Back to the quizzes").click()
+    expect(page.get_by_text(re.compile("Retake from"))).to_be_visible()
+    with live_app.app_context():  # an hour later
+        done = db.session.get(QuizAttempt, attempt)
+        done.finished_at = done.finished_at - timedelta(hours=2)
+        db.session.commit()
+
+    page.get_by_role("button", name="简体中文").click()
+    row = page.get_by_role("row").filter(has_text="服务礼仪与沟通")
+    row.get_by_role("button", name="重新测验").click()
+    expect(page.get_by_text("第 1 题", exact=True)).to_be_visible()
+    retake = _attempt_id(page)
+    assert retake != attempt
+    for position in range(1, 11):
+        _answer_correctly(page, live_app, retake, position)
+        button = "下一页 →" if position < 10 else "检查并交卷"
+        page.get_by_role("button", name=button).click()
+    expect(page.get_by_text("所有题目均已作答。")).to_be_visible()
+    page.get_by_role("button", name="立即交卷").click()
+    expect(page.get_by_role("heading", name="已通过")).to_be_visible()
+    expect(page.locator(".result strong")).to_have_text("100%")
+    assert serious_violations(page) == []
+    screenshot(page, "result-pass-zh")
