@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainingapp.admin.routes import bp as admin_bp
+from trainingapp.analysis.routes import bp as analysis_bp
 from trainingapp.api.routes import bp as api_bp
 from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
@@ -23,6 +24,7 @@ MOUNTS = [
     (auth_bp, None),
     (learning_bp, "/learn"),
     (quizzes_bp, "/quizzes"),
+    (analysis_bp, "/quizzes/analysis"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
     (supervisor_bp, "/supervisor"),
@@ -31,15 +33,16 @@ MOUNTS = [
     (api_bp, "/api/v1"),
 ]
 
-# (endpoint, label, role that sees it)
+# (endpoint, label, roles that see it)
 NAVIGATION = [
-    ("learning.index", _l("My training"), Role.TRAINEE),
-    ("quizzes.index", _l("Quizzes"), Role.TRAINEE),
-    ("calls.index", _l("Practice calls"), Role.TRAINEE),
-    ("certification.index", _l("Certification"), Role.TRAINEE),
-    ("supervisor.index", _l("My team"), Role.SUPERVISOR),
-    ("hr.index", _l("HR overview"), Role.HR),
-    ("admin.index", _l("Administration"), Role.ADMIN),
+    ("learning.index", _l("My training"), {Role.TRAINEE}),
+    ("quizzes.index", _l("Quizzes"), {Role.TRAINEE}),
+    ("calls.index", _l("Practice calls"), {Role.TRAINEE}),
+    ("certification.index", _l("Certification"), {Role.TRAINEE}),
+    ("supervisor.index", _l("My team"), {Role.SUPERVISOR}),
+    ("hr.index", _l("HR overview"), {Role.HR}),
+    ("analysis.index", _l("Question analysis"), {Role.HR, Role.ADMIN}),
+    ("admin.index", _l("Administration"), {Role.ADMIN}),
 ]
 
 
@@ -60,5 +63,5 @@ def register(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"navigation": [], "role_names": ROLE_NAMES}
         roles = current_user.roles
-        navigation = [(ep, label) for ep, label, role in NAVIGATION if role in roles]
+        navigation = [(ep, label) for ep, label, allowed in NAVIGATION if allowed & roles]
         return {"navigation": navigation, "role_names": ROLE_NAMES}

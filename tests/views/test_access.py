@@ -10,6 +10,7 @@ ROLES = {TRAINEE: (), SUPERVISOR: (Role.SUPERVISOR,), HR: (Role.HR,), ADMIN: (Ro
 LOGIN = 302  # sent to the sign-in page
 OPEN = {ANON: 200, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
 STAFF = {ANON: LOGIN, TRAINEE: 200, SUPERVISOR: 200, HR: 200, ADMIN: 200}
+CONTENT_OWNERS = {ANON: LOGIN, TRAINEE: 403, SUPERVISOR: 403, HR: 200, ADMIN: 200}
 NOT_MINE = {ANON: LOGIN, TRAINEE: 404, SUPERVISOR: 404, HR: 404, ADMIN: 404}
 
 
@@ -50,6 +51,11 @@ EXPECTED = {
     "hr.index": ("/hr/", only(HR)),
     "admin.index": ("/admin/", only(ADMIN)),
     "admin.content_status": ("/admin/content", only(ADMIN)),
+    "admin.regrade": ("/admin/questions/mini-001/regrade", dict.fromkeys(OPEN, 405)),
+    "admin.resolve_report": ("/admin/reports/1/resolve", dict.fromkeys(OPEN, 405)),
+    "analysis.index": ("/quizzes/analysis/", CONTENT_OWNERS),
+    "analysis.module": ("/quizzes/analysis/modules/greeting", CONTENT_OWNERS),
+    "analysis.question": ("/quizzes/analysis/questions/mini-001", CONTENT_OWNERS),
     "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
 }
 

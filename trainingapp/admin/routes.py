@@ -2,13 +2,17 @@
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
-from trainingapp.models import Role
-from trainingapp.services import content, people
+from trainingapp.extensions import db
+from trainingapp.models import Role, utcnow
+from trainingapp.services import analysis, content, people
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)
@@ -28,3 +32,25 @@ def content_status() -> str:
     checked = load_bank(Path(current_app.config["QUESTION_BANK"])) if form.validate_on_submit() else None
     return render_template("admin/content.html", form=form, checked=checked,
                            release=content.latest_release(), loaded=content.loaded_counts())
+
+
+@bp.post("/questions/<bank_id>/regrade")
+def regrade(bank_id: str) -> Response:
+    """Grade the attempts that used an older version of a question against its current
+    (corrected) version. Each change to an attempt is audited."""
+    question = analysis.get_question(bank_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    changed = analysis.apply_regrade(question, current_user, utcnow())
+    db.session.commit()
+    flash(_("Regraded %(n)d attempt(s).", n=changed), "success")
+    return redirect(url_for("analysis.question", bank_id=bank_id))
+
+
+@bp.post("/reports/<int:report_id>/resolve")
+def resolve_report(report_id: int) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    report = analysis.resolve_report(report_id, current_user) or abort(404)
+    db.session.commit()
+    return redirect(url_for("analysis.question", bank_id=analysis.bank_id_of(report)))

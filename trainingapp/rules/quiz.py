@@ -104,5 +104,9 @@ def score(results: Sequence[tuple[float, float]], pass_mark: float) -> QuizScore
     """``results``: (share earned 0..1, points) per question."""
     earned = sum(share * points for share, points in results)
     total = sum(points for _, points in results)
+    return from_points(earned, total, pass_mark)
+
+
+def from_points(earned: float, total: float, pass_mark: float) -> QuizScore:
     percent = round(100 * earned / total, 2) if total else 0.0
     return QuizScore(round(earned, 4), total, percent, percent >= pass_mark)

@@ -1,0 +1,34 @@
+"""/quizzes/analysis: item analysis and question reports, for content owners (admin, HR)."""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from trainingapp.auth.access import role_required
+from trainingapp.models import Role
+from trainingapp.services import analysis, learning
+
+bp = Blueprint("analysis", __name__)
+role_required(bp, Role.ADMIN, Role.HR)
+
+
+@bp.get("/")
+def index() -> str:
+    modules = [analysis.analyse(p.module) for p in learning.catalogue(current_user)]
+    return render_template("analysis/index.html", modules=modules)
+
+
+@bp.get("/modules/<slug>")
+def module(slug: str) -> str:
+    found = learning.get_module(slug) or abort(404)
+    return render_template("analysis/module.html", report=analysis.analyse(found))
+
+
+@bp.get("/questions/<bank_id>")
+def question(bank_id: str) -> str:
+    found = analysis.get_question(bank_id) or abort(404)
+    return render_template(
+        "analysis/question.html", question=found, versions=analysis.versions_of(found),
+        reports=analysis.reports_for(found), regrade=analysis.regrade_preview(found),
+        can_edit=current_user.has_role(Role.ADMIN), form=FlaskForm(),
+    )
