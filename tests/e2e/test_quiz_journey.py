@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from trainingapp.extensions import db
-from trainingapp.models import AttemptQuestion, QuizAttempt
+from trainingapp.models import AttemptQuestion, QuizAttempt, utcnow
 from trainingapp.services import quizzes
 
 
@@ -108,3 +108,22 @@ def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app
     expect(page.locator(".result strong")).to_have_text("100%")
     assert serious_violations(page) == []
     screenshot(page, "result-pass-zh")
+
+
+def test_at_zero_the_page_hands_the_quiz_in(page, live_app, new_trainee):
+    sign_in(page, new_trainee)
+    page.goto("/quizzes/")
+    page.get_by_role("row").filter(has_text="Products and services").get_by_role(
+        "button", name="Start the quiz").click()
+    attempt = _attempt_id(page)
+    _answer_correctly(page, live_app, attempt, 1)
+    expect(page.locator("#save-state")).to_have_text("All answers saved")
+    with live_app.app_context():  # as if the twenty minutes had nearly run out
+        current = db.session.get(QuizAttempt, attempt)
+        current.deadline_at = utcnow() + timedelta(seconds=3)
+        db.session.commit()
+    page.reload()
+    expect(page.get_by_role("heading", name="Not passed")).to_be_visible(timeout=15_000)
+    with live_app.app_context():
+        done = db.session.get(QuizAttempt, attempt)
+        assert done.status == "submitted" and done.points == 1  # the saved answer counted

@@ -122,3 +122,11 @@ def test_hr_overview_counts_staff_by_position(client, make_user, login_as):
     page = client.get("/hr/").get_data(as_text=True)
     assert "Hotline agent" in page
     assert '<td class="num">4</td>' in page  # three staff and the HR user, same position
+
+
+def test_hr_finds_a_person_and_opens_their_record(client, make_user, login_as):
+    person = make_user("T4242")
+    login_as(Role.HR)
+    page = client.get("/hr/?q=T4242").get_data(as_text=True)
+    assert f'href="/quizzes/people/{person.id}"' in page
+    assert client.get(f"/quizzes/people/{person.id}").status_code == 200
