@@ -24,7 +24,7 @@ MOUNTS = [
     (auth_bp, None),
     (learning_bp, "/learn"),
     (quizzes_bp, "/quizzes"),
-    (analysis_bp, "/quizzes/analysis"),
+    (analysis_bp, "/analysis"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
     (supervisor_bp, "/supervisor"),

@@ -77,14 +77,14 @@ def test_analysis_pages_for_hr_and_admin_regrade_for_admin_only(app, client, mak
     sync_fixture_bank(app, "quiz_bank")
     hr = make_user(roles=(Role.HR,))
     login(client, hr.employee_no)
-    for path in ("/quizzes/analysis/", "/quizzes/analysis/modules/drill",
-                 "/quizzes/analysis/questions/drill-single"):
+    for path in ("/analysis/", "/analysis/modules/drill",
+                 "/analysis/questions/drill-single"):
         assert client.get(path).status_code == 200, path
-    page = client.get("/quizzes/analysis/questions/drill-single").get_data(as_text=True)
+    page = client.get("/analysis/questions/drill-single").get_data(as_text=True)
     assert "Apply the regrade" not in page
-    token = csrf_token(client, "/quizzes/analysis/")
+    token = csrf_token(client, "/analysis/")
     assert client.post("/admin/questions/drill-single/regrade",
                        data={"csrf_token": token}).status_code == 403
     trainee = app.test_client()
     login(trainee, make_user().employee_no)
-    assert trainee.get("/quizzes/analysis/").status_code == 403
+    assert trainee.get("/analysis/").status_code == 403

@@ -148,7 +148,7 @@ def test_cli_sync_failing_half_way_applies_nothing(app, runner, monkeypatch):
 def test_cli_check_and_stats(runner):
     ok = runner.invoke(args=["content", "check", "--bank", str(FIXTURES / "mini_bank")])
     assert ok.exit_code == 0
-    assert "The question bank is valid: 1 modules, 2 lessons, 2 questions." in ok.output
+    assert "The question bank is valid: 1 modules, 2 lessons, 2 questions, 0 scenarios." in ok.output
     stats = runner.invoke(args=["content", "stats", "--json",
                                 "--bank", str(FIXTURES / "mini_bank")])
     import json

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import sync_fixture_bank
+
 from trainingapp.models import Role
 
 ANON, TRAINEE, SUPERVISOR, HR, ADMIN = "anonymous", "trainee", "supervisor", "hr", "admin"
@@ -46,6 +48,13 @@ EXPECTED = {
     "quizzes.submit": ("/quizzes/attempts/999999/submit", dict.fromkeys(OPEN, 405)),
     "quizzes.report": ("/quizzes/attempts/999999/report", dict.fromkeys(OPEN, 405)),
     "calls.index": ("/calls/", STAFF),
+    "calls.start": ("/calls/slow-wifi/start", dict.fromkeys(OPEN, 405)),
+    "calls.call": ("/calls/runs/999999", NOT_MINE),
+    "calls.turn": ("/calls/runs/999999/turn", dict.fromkeys(OPEN, 405)),
+    "calls.debrief": ("/calls/runs/999999/debrief", NOT_MINE),
+    "analysis.scenario": ("/analysis/calls/slow-wifi", CONTENT_OWNERS),
+    "supervisor.observe": ("/supervisor/people/999999/observe",
+                           {**only(SUPERVISOR), SUPERVISOR: 404}),
     "certification.index": ("/certification/", STAFF),
     "supervisor.index": ("/supervisor/", only(SUPERVISOR)),
     "hr.index": ("/hr/", only(HR)),
@@ -53,9 +62,9 @@ EXPECTED = {
     "admin.content_status": ("/admin/content", only(ADMIN)),
     "admin.regrade": ("/admin/questions/mini-001/regrade", dict.fromkeys(OPEN, 405)),
     "admin.resolve_report": ("/admin/reports/1/resolve", dict.fromkeys(OPEN, 405)),
-    "analysis.index": ("/quizzes/analysis/", CONTENT_OWNERS),
-    "analysis.module": ("/quizzes/analysis/modules/greeting", CONTENT_OWNERS),
-    "analysis.question": ("/quizzes/analysis/questions/mini-001", CONTENT_OWNERS),
+    "analysis.index": ("/analysis/", CONTENT_OWNERS),
+    "analysis.module": ("/analysis/modules/greeting", CONTENT_OWNERS),
+    "analysis.question": ("/analysis/questions/mini-001", CONTENT_OWNERS),
     "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
 }
 
@@ -66,8 +75,8 @@ def test_every_route_has_an_expectation(app):
 
 
 @pytest.mark.parametrize("who", [ANON, TRAINEE, SUPERVISOR, HR, ADMIN])
-@pytest.mark.usefixtures("mini_bank")
-def test_each_role_gets_the_expected_status_everywhere(client, login_as, who):
+def test_each_role_gets_the_expected_status_everywhere(app, client, login_as, who):
+    sync_fixture_bank(app, "call_bank")
     if who != ANON:
         login_as(*ROLES[who], team="t1")
     got = {}

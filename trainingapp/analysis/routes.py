@@ -1,4 +1,4 @@
-"""/quizzes/analysis: item analysis and question reports, for content owners (admin, HR)."""
+"""/analysis: item analysis and question reports, for content owners (admin, HR)."""
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role
-from trainingapp.services import analysis, learning
+from trainingapp.services import analysis, calls, learning
 
 bp = Blueprint("analysis", __name__)
 role_required(bp, Role.ADMIN, Role.HR)
@@ -15,7 +15,15 @@ role_required(bp, Role.ADMIN, Role.HR)
 @bp.get("/")
 def index() -> str:
     modules = [analysis.analyse(p.module) for p in learning.catalogue(current_user)]
-    return render_template("analysis/index.html", modules=modules)
+    scenarios = [calls.analyse(s) for s in calls.live_scenarios()]
+    return render_template("analysis/index.html", modules=modules, scenarios=scenarios)
+
+
+@bp.get("/calls/<slug>")
+def scenario(slug: str) -> str:
+    found = calls.get_scenario(slug) or abort(404)
+    return render_template("analysis/scenario.html", report=calls.analyse(found),
+                           content=calls.current_content(found))
 
 
 @bp.get("/modules/<slug>")

@@ -1,13 +1,93 @@
 """/calls: simulated customer calls, scored on the call-quality rubric."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
+from trainingapp.calls import pages
+from trainingapp.extensions import db
+from trainingapp.i18n import current_language
+from trainingapp.models import ScenarioRun, utcnow
+from trainingapp.services import calls
 
 bp = Blueprint("calls", __name__)
 role_required(bp)
 
 
+def _own(run_id: int, *, to_write: bool = False) -> ScenarioRun:
+    return calls.get_run_for(current_user, run_id, to_write=to_write) or abort(404)
+
+
 @bp.get("/")
 def index() -> str:
-    return render_template("calls/index.html")
+    runs = calls.runs_of(current_user.id)
+    return render_template("calls/index.html", scenarios=calls.live_scenarios(), runs=runs,
+                           form=FlaskForm())
+
+
+@bp.post("/<slug>/start")
+def start(slug: str) -> Response:
+    scenario = calls.get_scenario(slug) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        run = calls.start(current_user, scenario, utcnow())
+    except calls.CallRefused:
+        db.session.rollback()
+        flash(_("You have used every attempt at this call."), "warning")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    return redirect(url_for(".call", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+def call(run_id: int) -> Response | str:
+    run = _own(run_id)
+    if not run.is_open:
+        return redirect(url_for(".debrief", run_id=run.id))
+    language = current_language()
+    return render_template(
+        "calls/call.html", run=run, scenario=run.version.content["scenario"],
+        lines=pages.transcript(run, calls.turns_of(run), language),
+        turn=pages.current_turn(run, utcnow(), language), form=FlaskForm())
+
+
+@bp.post("/runs/<int:run_id>/turn")
+def turn(run_id: int) -> Response:
+    run = _own(run_id, to_write=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = calls.take_turn(run, request.form.get("node", ""), utcnow(),
+                                 choice=request.form.get("choice", type=int),
+                                 reply=request.form.get("reply"))
+    except calls.TurnRejected as rejected:
+        db.session.rollback()
+        if str(rejected) == "reply":
+            flash(_("Type what you say to the customer."), "warning")
+        return redirect(url_for(".call", run_id=run_id))
+    db.session.commit()
+    if result.hung_up:
+        flash(_("The customer waited too long and hung up."), "warning")
+    elif result.late:
+        flash(_("That answer came after the turn's time limit: the customer was kept waiting."),
+              "warning")
+    return redirect(url_for(".call", run_id=run_id, _anchor="turn"))
+
+
+@bp.get("/runs/<int:run_id>/debrief")
+def debrief(run_id: int) -> Response | str:
+    run = _own(run_id)
+    if run.is_open:
+        return redirect(url_for(".call", run_id=run.id))
+    turns = calls.turns_of(run)
+    language = current_language()
+    return render_template(
+        "calls/debrief.html", run=run, scenario=run.version.content["scenario"],
+        rubric=run.version.content["rubric"], lines=pages.transcript(run, turns, language),
+        coaching=pages.debrief(run, turns, language), form=FlaskForm())

@@ -15,6 +15,12 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from trainingapp.content import markdown, yamlfile
+from trainingapp.content.scenario_schema import (
+    NODE_TYPES,
+    RubricFile,
+    ScenarioFile,
+    graph_problems,
+)
 from trainingapp.content.schema import (
     LANGUAGES,
     QUESTION_TYPES,
@@ -62,11 +68,20 @@ class ModuleContent:
     questions: list[Question]
 
 
+@dataclass(frozen=True)
+class ScenarioContent:
+    slug: str
+    scenario: ScenarioFile
+    rubric: RubricFile
+
+
 @dataclass
 class Bank:
     root: Path
     documents: dict[str, Any] = field(default_factory=dict)
     modules: list[ModuleContent] = field(default_factory=list)
+    rubrics: dict[str, RubricFile] = field(default_factory=dict)
+    scenarios: list[ScenarioContent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
 
@@ -84,12 +99,14 @@ class Bank:
             "questions": sum(by_module.values()),
             "questions_by_module": by_module,
             "questions_by_type": {t: by_type.get(t, 0) for t in QUESTION_TYPES},
-            "scenarios": 0,
+            "rubrics": len(self.rubrics),
+            "scenarios": len(self.scenarios),
             "tracks": 0,
         }
 
 
 _QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+UNION_TAGS = frozenset(QUESTION_TYPES) | frozenset(NODE_TYPES)
 _FRIENDLY = {
     "missing": "required field is missing",
     "extra_forbidden": "unknown field",
@@ -101,7 +118,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     for step in loc:
         if isinstance(step, int):
             parts.append(f"[{step}]")
-        elif step in QUESTION_TYPES and parts:  # pydantic names the union member; skip it
+        elif step in UNION_TAGS and parts:  # pydantic names the union member; skip it
             continue
         else:
             parts.append(("." if parts else "") + str(step))
@@ -122,7 +139,7 @@ def _message(error: Any) -> str:
 
 
 def _loc_in_tree(loc: tuple[Any, ...]) -> list[Any]:
-    return [step for step in loc if step not in QUESTION_TYPES]
+    return [step for step in loc if step not in UNION_TAGS]
 
 
 class _Reader:
@@ -204,6 +221,8 @@ def load_bank(root: Path) -> Bank:
         if module is not None:
             bank.modules.append(module)
     bank.modules.sort(key=lambda m: (m.meta.order, m.slug))
+    bank.rubrics = _load_rubrics(reader, root / "rubrics")
+    bank.scenarios = _load_scenarios(reader, root / "scenarios", bank.rubrics, documents)
     bank.problems = sorted(reader.problems)
     bank.digest = reader.hasher.hexdigest()
     return bank
@@ -321,3 +340,47 @@ def _load_lessons(reader: _Reader, folder: Path) -> list[LessonContent]:
                                      title=entry["title"], body=entry["body"],
                                      files=entry["files"]))
     return sorted(lessons, key=lambda lesson: lesson.position)
+
+
+def _yaml_files(reader: _Reader, folder: Path) -> Iterator[tuple[Path, str]]:
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.suffix != ".yaml" or not re.match(SLUG_PATTERN, path.stem):
+            reader.add(path, 1, "", "expected <slug>.yaml (a-z, 0-9, hyphens)")
+            continue
+        yield path, path.stem
+
+
+def _load_rubrics(reader: _Reader, folder: Path) -> dict[str, RubricFile]:
+    rubrics = {}
+    for path, slug in _yaml_files(reader, folder):
+        tree = reader.read_yaml(path)
+        rubric = reader.validate(path, tree, RubricFile) if tree is not None else None
+        if rubric is not None:
+            rubrics[slug] = rubric
+    return rubrics
+
+
+def _load_scenarios(reader: _Reader, folder: Path, rubrics: dict[str, RubricFile],
+                    documents: dict[str, Any] | None) -> list[ScenarioContent]:
+    scenarios = []
+    for path, slug in _yaml_files(reader, folder):
+        tree = reader.read_yaml(path)
+        scenario = reader.validate(path, tree, ScenarioFile) if tree is not None else None
+        if scenario is None:
+            continue
+        rubric = rubrics.get(scenario.rubric)
+        if rubric is None:
+            reader.add(path, yamlfile.line_of(tree, ["rubric"]), "rubric",
+                       f"no rubric {scenario.rubric!r} in rubrics/")
+            continue
+        before = len(reader.problems)
+        for source in scenario.sources:
+            document = source.split(" ", 1)[0]
+            if documents is not None and document not in documents:
+                reader.add(path, yamlfile.line_of(tree, ["sources"]), "sources",
+                           f"bad source reference: document {document!r} is not in sources.yaml")
+        for where, message in graph_problems(scenario, rubric):
+            reader.add(path, yamlfile.line_of(tree, where), _field_path(tuple(where)), message)
+        if len(reader.problems) == before:
+            scenarios.append(ScenarioContent(slug, scenario, rubric))
+    return scenarios

@@ -40,7 +40,7 @@ def _report_problems(bank: Bank) -> None:
 def _summary(bank: Bank) -> str:
     counts = bank.counts()
     return (f"{counts['modules']} modules, {counts['lessons']} lessons, "
-            f"{counts['questions']} questions")
+            f"{counts['questions']} questions, {counts['scenarios']} scenarios")
 
 
 @content_cli.command("check")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from trainingapp.content import markdown
-from trainingapp.content.bank import Bank, LessonContent, ModuleContent
+from trainingapp.content.bank import Bank, LessonContent, ModuleContent, ScenarioContent
 from trainingapp.content.schema import Question as QuestionModel
 from trainingapp.extensions import db
 from trainingapp.models import User
@@ -27,6 +27,7 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
+from trainingapp.models.scenario import Rubric, Scenario, ScenarioVersion
 
 # Fields of a question that are metadata, kept on Question, not versioned.
 METADATA_FIELDS = {"id", "difficulty", "tags", "source"}
@@ -102,6 +103,8 @@ def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRe
             _sync_question(module, question_content, questions.get(question_content.id),
                            current_hashes, changes)
             seen_questions.add(question_content.id)
+
+    _sync_calls(bank, now, changes)
 
     wanted_modules = {m.slug for m in bank.modules}
     for module in modules.values():
@@ -195,3 +198,57 @@ def _sync_question(module: Module, content: QuestionModel, question: Question | 
         changes("questions_updated")
     else:
         changes("questions_unchanged")
+
+
+def _sync_calls(bank: Bank, now: datetime, changes: _Changes) -> None:
+    rubrics = {r.slug: r for r in db.session.scalars(select(Rubric))}
+    for slug, content in bank.rubrics.items():
+        values = {"content": content.model_dump(mode="json"), "retired_at": None}
+        if slug not in rubrics:
+            db.session.add(Rubric(slug=slug, **values))
+            changes("rubrics_created")
+        else:
+            changes("rubrics_updated" if _set(rubrics[slug], values) else "rubrics_unchanged")
+    for slug, rubric in rubrics.items():
+        if slug not in bank.rubrics and rubric.retired_at is None:
+            rubric.retired_at = now
+            changes("rubrics_retired")
+
+    scenarios = {s.slug: s for s in db.session.scalars(select(Scenario))}
+    current_hashes = dict(db.session.execute(
+        select(ScenarioVersion.scenario_id, ScenarioVersion.content_hash)
+        .join(Scenario, Scenario.id == ScenarioVersion.scenario_id)
+        .where(ScenarioVersion.version == Scenario.current_version)
+    ).all())
+    for content in bank.scenarios:
+        _sync_scenario(content, scenarios.get(content.slug), current_hashes, changes)
+    wanted = {c.slug for c in bank.scenarios}
+    for slug, scenario in scenarios.items():
+        if slug not in wanted and scenario.retired_at is None:
+            scenario.retired_at = now
+            changes("scenarios_retired")
+
+
+def _sync_scenario(content: ScenarioContent, scenario: Scenario | None,
+                   current_hashes: dict[int, str], changes: _Changes) -> None:
+    body = {"scenario": content.scenario.model_dump(mode="json", exclude_none=True),
+            "rubric": content.rubric.model_dump(mode="json", exclude_none=True)}
+    digest = content_hash(body)
+    values = {"title": content.scenario.title.model_dump(),
+              "channel": content.scenario.channel, "retired_at": None}
+    if scenario is None:
+        scenario = Scenario(slug=content.slug, current_version=1, **values)
+        db.session.add(scenario)
+        db.session.flush()
+        db.session.add(ScenarioVersion(scenario_id=scenario.id, version=1, content=body,
+                                       content_hash=digest))
+        changes("scenarios_created")
+        return
+    updated = _set(scenario, values)
+    if current_hashes.get(scenario.id) != digest:
+        scenario.current_version += 1
+        db.session.add(ScenarioVersion(scenario_id=scenario.id, version=scenario.current_version,
+                                       content=body, content_hash=digest))
+        changes("scenario_versions_created")
+    else:
+        changes("scenarios_updated" if updated else "scenarios_unchanged")

@@ -17,6 +17,15 @@ from trainingapp.models.quiz import (
     QuizAttempt,
     ReportStatus,
 )
+from trainingapp.models.scenario import (
+    Observation,
+    Rubric,
+    RunStatus,
+    RunTurn,
+    Scenario,
+    ScenarioRun,
+    ScenarioVersion,
+)
 from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
 
 __all__ = [
@@ -29,12 +38,19 @@ __all__ = [
     "Lesson",
     "LessonRead",
     "Module",
+    "Observation",
     "Position",
     "Question",
     "QuestionReport",
     "QuestionVersion",
     "QuizAttempt",
     "ReportStatus",
+    "Rubric",
+    "RunStatus",
+    "RunTurn",
+    "Scenario",
+    "ScenarioRun",
+    "ScenarioVersion",
     "Role",
     "Team",
     "User",

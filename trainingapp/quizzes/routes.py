@@ -24,7 +24,7 @@ from trainingapp.models import QuizAttempt, utcnow
 from trainingapp.quizzes import pages
 from trainingapp.rules.grading import is_answered
 from trainingapp.rules.quiz import accepts_answers
-from trainingapp.services import learning, people, quizzes
+from trainingapp.services import calls, learning, observations, people, quizzes
 
 bp = Blueprint("quizzes", __name__)
 role_required(bp)
@@ -159,4 +159,5 @@ def report(attempt_id: int) -> Response:
 def history(user_id: int) -> str:
     person = people.visible_person(current_user, user_id) or abort(404)
     return render_template("quizzes/history.html", person=person,
-                           attempts=quizzes.attempts_of(person.id))
+                           attempts=quizzes.attempts_of(person.id), runs=calls.runs_of(person.id),
+                           observations=observations.observations_of(person.id))

@@ -59,19 +59,21 @@ def profile(user_id: int) -> User:
     ).scalar_one()
 
 
+def team_member(supervisor: User, user_id: int) -> User | None:
+    """A member of a team ``supervisor`` supervises, or None."""
+    person = db.session.get(User, user_id)
+    if person is None or person.team_id is None or person.id == supervisor.id:
+        return None
+    supervises = db.session.scalar(
+        select(func.count()).select_from(team_supervisor).where(
+            team_supervisor.c.team_id == person.team_id,
+            team_supervisor.c.user_id == supervisor.id))
+    return person if supervises else None
+
+
 def visible_person(viewer: User, user_id: int) -> User | None:
     """The person ``user_id`` if ``viewer`` may see their training record: themselves, a
     supervisor of their team, HR. None otherwise (the caller answers 404)."""
-    person = db.session.get(User, user_id)
-    if person is None:
-        return None
-    if person.id == viewer.id or viewer.has_role(Role.HR):
-        return person
-    if viewer.has_role(Role.SUPERVISOR) and person.team_id is not None:
-        supervises = db.session.scalar(
-            select(func.count()).select_from(team_supervisor).where(
-                team_supervisor.c.team_id == person.team_id,
-                team_supervisor.c.user_id == viewer.id))
-        if supervises:
-            return person
-    return None
+    if user_id == viewer.id or viewer.has_role(Role.HR):
+        return db.session.get(User, user_id)
+    return team_member(viewer, user_id) if viewer.has_role(Role.SUPERVISOR) else None

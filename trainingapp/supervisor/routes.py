@@ -1,11 +1,15 @@
-"""/supervisor: a supervisor's team."""
+"""/supervisor: a supervisor's team, and observation scorecards of their calls."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
-from trainingapp.models import Role
-from trainingapp.services import people
+from trainingapp.extensions import db
+from trainingapp.models import Role, utcnow
+from trainingapp.services import observations, people
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
@@ -14,3 +18,36 @@ role_required(bp, Role.SUPERVISOR)
 @bp.get("/")
 def index() -> str:
     return render_template("supervisor/index.html", members=people.team_members(current_user))
+
+
+@bp.route("/people/<int:user_id>/observe", methods=["GET", "POST"])
+def observe(user_id: int) -> Response | str:
+    """Score a real or shadowed call of a member of one's own team on the rubric."""
+    person = people.team_member(current_user, user_id) or abort(404)
+    rubric = next(iter(observations.rubrics()), None) or abort(404)
+    form = FlaskForm()
+    ratings, problems = _ratings(rubric.content), []
+    if form.validate_on_submit():
+        critical = [c["id"] for c in rubric.content["critical_errors"]
+                    if request.form.get(f"critical-{c['id']}")]
+        if all(v is None for v in ratings.values()):
+            problems.append(_("Rate at least one dimension you observed."))
+        else:
+            observations.record(current_user, person, rubric, ratings, critical,
+                                request.form.get("notes", "")[:4000], utcnow())
+            db.session.commit()
+            flash(_("The observation of %(name)s was saved.", name=person.full_name), "success")
+            return redirect(url_for("quizzes.history", user_id=person.id))
+    return render_template("supervisor/observe.html", person=person, rubric=rubric.content,
+                           ratings=ratings, problems=problems, form=form,
+                           scale=range(observations.RATING_MAX + 1))
+
+
+def _ratings(content: dict) -> dict[str, int | None]:  # type: ignore[type-arg]
+    """The ratings on the submitted form (kept to show again), None where not observed."""
+    ratings: dict[str, int | None] = {}
+    for dimension in content["dimensions"]:
+        raw = request.form.get(f"rating-{dimension['id']}", "")
+        ratings[dimension["id"]] = (int(raw) if raw.isdigit()
+                                    and int(raw) <= observations.RATING_MAX else None)
+    return ratings

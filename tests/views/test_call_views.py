@@ -1,0 +1,113 @@
+"""The call screen and the debrief through the pages; observations by supervisors."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tests.conftest import csrf_token, login, sync_fixture_bank
+from trainingapp.extensions import db
+from trainingapp.models import Observation, Role, ScenarioRun
+from trainingapp.services import calls
+
+
+@pytest.fixture
+def calls_loaded(app):
+    sync_fixture_bank(app, "call_bank")
+
+
+def _start(client):
+    response = client.post("/calls/slow-wifi/start",
+                           data={"csrf_token": csrf_token(client, "/calls/")})
+    assert response.status_code == 302
+    return response.location
+
+
+def _choose(app, client, url, option_id):
+    run_id = int(re.search(r"/runs/(\d+)", url).group(1))
+    with app.app_context():
+        run = db.session.scalar(select(ScenarioRun).where(ScenarioRun.id == run_id)
+                                .options(joinedload(ScenarioRun.version)))
+        node = run.version.content["scenario"]["nodes"][run.node]
+        index = calls.display_order(run, run.node, node).index(option_id)
+        node_id = run.node
+    return client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
+                                             "node": node_id, "choice": index})
+
+
+def _say(client, url, node, text):
+    return client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
+                                             "node": node, "reply": text})
+
+
+def test_a_call_through_the_pages_to_the_debrief(app, client, login_as, calls_loaded):
+    login_as()
+    url = _start(client)
+    page = client.get(url).get_data(as_text=True)
+    assert "My Wi-Fi is crawling." in page and "Good evening, Sample Telecom" in page
+    for word in ("FEEDBACK", "points", "critical"):
+        assert word not in page.split('<main')[1], word  # nothing of the scoring shows
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    empty = _say(client, url, "explain", "   ")
+    assert "Type what you say to the customer." in client.get(empty.location).get_data(
+        as_text=True)
+    _say(client, url, "explain", "So sorry! I'll test the line now.")
+    _choose(app, client, url, "b")  # a hold without asking
+    _choose(app, client, url, "a")
+    assert client.get(url).location == f"{url}/debrief"  # the call is over
+    debrief = client.get(f"{url}/debrief").get_data(as_text=True)
+    assert "Passed" in debrief
+    assert "Ask first." in debrief and "May I put you on hold" in debrief  # the better option
+    assert "Hold and transfer etiquette" in debrief and "not in this call" in debrief
+
+
+def test_a_stale_tab_cannot_answer_twice(app, client, login_as, calls_loaded):
+    login_as()
+    url = _start(client)
+    _choose(app, client, url, "a")
+    stale = client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
+                                              "node": "greet", "choice": 0})
+    assert stale.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ScenarioRun)).node == "verify"
+
+
+def test_someone_else_s_call_is_not_found(app, client, make_user, login_as, calls_loaded):
+    other = app.test_client()
+    login(other, make_user().employee_no)
+    url = _start(other)
+    login_as()
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/debrief").status_code == 404
+    assert client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, "/calls/"),
+                                            "node": "greet", "choice": 0}).status_code == 404
+
+
+def test_a_supervisor_observes_a_call_of_their_own_team_only(app, client, make_user,
+                                                             calls_loaded):
+    mine = make_user(team="t1")
+    theirs = make_user(team="t2")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    login(client, supervisor.employee_no)
+    assert client.get(f"/supervisor/people/{theirs.id}/observe").status_code == 404
+    path = f"/supervisor/people/{mine.id}/observe"
+    token = csrf_token(client, path)
+    nothing = client.post(path, data={"csrf_token": token, "notes": "kept"})
+    assert "Rate at least one dimension" in nothing.get_data(as_text=True)
+    assert "kept" in nothing.get_data(as_text=True)
+    response = client.post(path, data={"csrf_token": token, "rating-opening": "4",
+                                       "rating-empathy": "2", "notes": "Warm, rushed."})
+    assert response.location == f"/quizzes/people/{mine.id}"
+    with app.app_context():
+        observation = db.session.scalar(select(Observation))
+        # opening 10 × 1.0 + empathy 15 × 0.5, over the weights rated (25)
+        assert observation.score == 70.0 and not observation.passed
+    assert "Warm, rushed." in client.get(f"/quizzes/people/{mine.id}").get_data(as_text=True)
+    critical = client.post(path, data={"csrf_token": token, "rating-opening": "4",
+                                       "critical-forbidden-phrase": "1"})
+    assert critical.status_code == 302
+    with app.app_context():
+        latest = db.session.scalars(select(Observation).order_by(Observation.id.desc())).first()
+        assert latest.score == 0 and latest.critical_errors == ["forbidden-phrase"]

@@ -1,0 +1,136 @@
+"""Simulated calls: scenarios as loaded from the bank (versioned, with their rubric), the
+runs trainees make of them turn by turn, and supervisors' observations of real calls."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainingapp.models.base import Base, utcnow
+
+
+class Rubric(Base):
+    """A call-quality rubric as loaded from the bank (scenario versions keep their own copy)."""
+
+    __tablename__ = "rubric"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    retired_at: Mapped[datetime | None]
+
+
+class Scenario(Base):
+    __tablename__ = "scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(20))
+    current_version: Mapped[int]
+    retired_at: Mapped[datetime | None]
+
+
+class ScenarioVersion(Base):
+    """The scenario and its rubric as they were: a run pins the version it started with."""
+
+    __tablename__ = "scenario_version"
+    __table_args__ = (UniqueConstraint("scenario_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"))
+    version: Mapped[int]
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"scenario": …, "rubric": …}
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    scenario: Mapped[Scenario] = relationship(lazy="raise")
+
+
+class RunStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+
+
+class ScenarioRun(Base):
+    __tablename__ = "scenario_run"
+    __table_args__ = (
+        UniqueConstraint("user_id", "scenario_id", "number"),
+        Index("uq_scenario_run_in_progress", "user_id", "scenario_id", unique=True,
+              sqlite_where=text("status = 'in_progress'"),
+              postgresql_where=text("status = 'in_progress'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("scenario_version.id"))
+    number: Mapped[int]
+    status: Mapped[RunStatus] = mapped_column(
+        Enum(RunStatus, native_enum=False, length=20, name="run_status",
+             values_callable=lambda members: [m.value for m in members]))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    node: Mapped[str] = mapped_column(String(64))  # where the call is now
+    turn_started_at: Mapped[datetime]  # when the current agent turn was shown
+    visits: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[float | None]
+    passed: Mapped[bool | None]
+    critical_errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dimensions: Mapped[dict[str, float | None]] = mapped_column(JSON, default=dict)
+
+    scenario: Mapped[Scenario] = relationship(lazy="raise")
+    version: Mapped[ScenarioVersion] = relationship(lazy="raise")
+    turns: Mapped[list[RunTurn]] = relationship(back_populates="run", lazy="raise",
+                                                order_by="RunTurn.seq")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RunStatus.IN_PROGRESS
+
+
+class RunTurn(Base):
+    """One agent turn of a run: the choice or the typed reply, and what it earned."""
+
+    __tablename__ = "run_turn"
+    __table_args__ = (UniqueConstraint("run_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scenario_run.id"))
+    seq: Mapped[int]
+    node: Mapped[str] = mapped_column(String(64))
+    option: Mapped[str | None] = mapped_column(String(16))
+    reply: Mapped[str | None] = mapped_column(Text)
+    matched: Mapped[list[str]] = mapped_column(JSON, default=list)
+    available: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    earned: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    critical: Mapped[str | None] = mapped_column(String(64))
+    next_node: Mapped[str] = mapped_column(String(64))  # where the call went after it
+    is_late: Mapped[bool] = mapped_column(default=False)
+    seconds: Mapped[float]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    run: Mapped[ScenarioRun] = relationship(back_populates="turns", lazy="raise")
+
+
+class Observation(Base):
+    """A supervisor's scoring of a real or shadowed call, on a rubric."""
+
+    __tablename__ = "observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    rubric: Mapped[dict[str, Any]] = mapped_column(JSON)  # as it was then
+    ratings: Mapped[dict[str, int | None]] = mapped_column(JSON)  # 0..4, None: not observed
+    critical_errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float]
+    passed: Mapped[bool]
+    pass_mark: Mapped[float]
+    observed_at: Mapped[datetime] = mapped_column(default=utcnow)
