@@ -177,8 +177,6 @@ def graph_problems(scenario: ScenarioFile, rubric: RubricFile) -> list[tuple[lis
         if isinstance(node, ChoiceNode | FreeTextNode) and (node.max_visits is None) != (
                 node.exhausted_next is None):
             problems.append((["nodes", node_id], "give max_visits and exhausted_next together"))
-    if problems:
-        return problems
 
     reachable = _reachable(nodes, scenario.start)
     for node_id in nodes:
