@@ -30,6 +30,7 @@ from trainingapp.content.schema import (
     QuestionsFile,
     SourcesFile,
 )
+from trainingapp.content.track_schema import TrackFile
 
 LESSON_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
 M = TypeVar("M", bound=BaseModel)
@@ -82,6 +83,7 @@ class Bank:
     modules: list[ModuleContent] = field(default_factory=list)
     rubrics: dict[str, RubricFile] = field(default_factory=dict)
     scenarios: list[ScenarioContent] = field(default_factory=list)
+    tracks: dict[str, TrackFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
 
@@ -101,7 +103,7 @@ class Bank:
             "questions_by_type": {t: by_type.get(t, 0) for t in QUESTION_TYPES},
             "rubrics": len(self.rubrics),
             "scenarios": len(self.scenarios),
-            "tracks": 0,
+            "tracks": len(self.tracks),
         }
 
 
@@ -223,6 +225,7 @@ def load_bank(root: Path) -> Bank:
     bank.modules.sort(key=lambda m: (m.meta.order, m.slug))
     bank.rubrics = _load_rubrics(reader, root / "rubrics")
     bank.scenarios = _load_scenarios(reader, root / "scenarios", bank.rubrics, documents)
+    bank.tracks = _load_tracks(reader, root / "tracks", bank)
     bank.problems = sorted(reader.problems)
     bank.digest = reader.hasher.hexdigest()
     return bank
@@ -384,3 +387,28 @@ def _load_scenarios(reader: _Reader, folder: Path, rubrics: dict[str, RubricFile
         if len(reader.problems) == before:
             scenarios.append(ScenarioContent(slug, scenario, rubric))
     return scenarios
+
+
+def _load_tracks(reader: _Reader, folder: Path, bank: Bank) -> dict[str, TrackFile]:
+    modules = {m.slug for m in bank.modules}
+    scenarios = {s.slug for s in bank.scenarios}
+    tracks = {}
+    for path, slug in _yaml_files(reader, folder):
+        tree = reader.read_yaml(path)
+        track = reader.validate(path, tree, TrackFile) if tree is not None else None
+        if track is None:
+            continue
+        before = len(reader.problems)
+        for i, requirement in enumerate(track.requirements.modules):
+            if requirement.module not in modules:
+                reader.add(path, yamlfile.line_of(tree, ["requirements", "modules", i]),
+                           f"requirements.modules[{i}]", f"no module {requirement.module!r}")
+        wanted = track.requirements.scenarios
+        for key, names in (("all", wanted.all), ("of", wanted.of)):
+            for i, name in enumerate(names):
+                if name not in scenarios:
+                    reader.add(path, yamlfile.line_of(tree, ["requirements", "scenarios", key, i]),
+                               f"requirements.scenarios.{key}[{i}]", f"no scenario {name!r}")
+        if len(reader.problems) == before:
+            tracks[slug] = track
+    return tracks

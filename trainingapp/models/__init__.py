@@ -2,6 +2,13 @@
 
 from trainingapp.models.audit import AuditEvent
 from trainingapp.models.base import Base, utcnow
+from trainingapp.models.certification import (
+    ApiToken,
+    CertificateSource,
+    Certification,
+    Reminder,
+    Track,
+)
 from trainingapp.models.learning import (
     ContentRelease,
     Lesson,
@@ -30,10 +37,13 @@ from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, U
 
 __all__ = [
     "GRANTED_ROLES",
+    "ApiToken",
     "AttemptQuestion",
     "AttemptStatus",
     "AuditEvent",
     "Base",
+    "CertificateSource",
+    "Certification",
     "ContentRelease",
     "Lesson",
     "LessonRead",
@@ -44,6 +54,7 @@ __all__ = [
     "QuestionReport",
     "QuestionVersion",
     "QuizAttempt",
+    "Reminder",
     "ReportStatus",
     "Rubric",
     "RunStatus",
@@ -53,6 +64,7 @@ __all__ = [
     "ScenarioVersion",
     "Role",
     "Team",
+    "Track",
     "User",
     "UserRole",
     "utcnow",
