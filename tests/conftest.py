@@ -26,6 +26,7 @@ from trainingapp.config import TestingConfig
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
 from trainingapp.services import users
+from trainingapp.services.certification import forget_tracks
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -108,6 +109,7 @@ def migrated_url(database_url: str) -> str:
 def app(migrated_url: str) -> Iterator[Flask]:
     app = make_app(migrated_url)
     yield app
+    forget_tracks()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

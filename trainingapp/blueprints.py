@@ -12,6 +12,8 @@ from trainingapp.api.routes import bp as api_bp
 from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
 from trainingapp.certification.routes import bp as certification_bp
+from trainingapp.certification.routes import init_banner
+from trainingapp.certification.routes import public_bp as verify_bp
 from trainingapp.hr.routes import bp as hr_bp
 from trainingapp.learning.routes import bp as learning_bp
 from trainingapp.main.routes import bp as main_bp
@@ -27,6 +29,7 @@ MOUNTS = [
     (analysis_bp, "/analysis"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
+    (verify_bp, None),
     (supervisor_bp, "/supervisor"),
     (hr_bp, "/hr"),
     (admin_bp, "/admin"),
@@ -57,6 +60,7 @@ ROLE_NAMES = {
 def register(app: Flask) -> None:
     for blueprint, prefix in MOUNTS:
         app.register_blueprint(blueprint, url_prefix=prefix)
+    init_banner(app)
 
     @app.context_processor
     def _navigation() -> dict[str, object]:

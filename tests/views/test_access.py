@@ -56,6 +56,8 @@ EXPECTED = {
     "supervisor.observe": ("/supervisor/people/999999/observe",
                            {**only(SUPERVISOR), SUPERVISOR: 404}),
     "certification.index": ("/certification/", STAFF),
+    "certification.certificate": ("/certification/certificates/999999", NOT_MINE),
+    "verify.certificate": ("/verify/NOSUCHCODE", dict.fromkeys(OPEN, 404)),
     "supervisor.index": ("/supervisor/", only(SUPERVISOR)),
     "hr.index": ("/hr/", only(HR)),
     "admin.index": ("/admin/", only(ADMIN)),

@@ -27,6 +27,8 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
+from trainingapp.models.certification import Track
+from trainingapp.services.certification import forget_tracks
 from trainingapp.models.scenario import Rubric, Scenario, ScenarioVersion
 
 # Fields of a question that are metadata, kept on Question, not versioned.
@@ -105,6 +107,7 @@ def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRe
             seen_questions.add(question_content.id)
 
     _sync_calls(bank, now, changes)
+    _sync_tracks(bank, now, changes)
 
     wanted_modules = {m.slug for m in bank.modules}
     for module in modules.values():
@@ -122,6 +125,7 @@ def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRe
 
     if not changes.any:
         return None
+    forget_tracks()
     release = ContentRelease(synced_at=now, bank_hash=bank.digest, counts=bank.counts(),
                              changes=changes.as_dict(), synced_by_id=actor.id if actor else None)
     db.session.add(release)
@@ -252,3 +256,19 @@ def _sync_scenario(content: ScenarioContent, scenario: Scenario | None,
         changes("scenario_versions_created")
     else:
         changes("scenarios_updated" if updated else "scenarios_unchanged")
+
+
+def _sync_tracks(bank: Bank, now: datetime, changes: _Changes) -> None:
+    tracks = {t.slug: t for t in db.session.scalars(select(Track))}
+    for slug, content in bank.tracks.items():
+        values = {"title": content.title.model_dump(), "content": content.model_dump(mode="json"),
+                  "retired_at": None}
+        if slug not in tracks:
+            db.session.add(Track(slug=slug, **values))
+            changes("tracks_created")
+        else:
+            changes("tracks_updated" if _set(tracks[slug], values) else "tracks_unchanged")
+    for slug, track in tracks.items():
+        if slug not in bank.tracks and track.retired_at is None:
+            track.retired_at = now
+            changes("tracks_retired")

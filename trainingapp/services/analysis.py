@@ -24,7 +24,7 @@ from trainingapp.models import (
     User,
 )
 from trainingapp.rules import analysis, grading, quiz
-from trainingapp.services import audit
+from trainingapp.services import audit, certification
 
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
@@ -177,4 +177,6 @@ def apply_regrade(question: Question, actor: User, now: datetime) -> int:
                      attempt=attempt.id, question=question.bank_id,
                      score_before=before[0], score_after=attempt.score,
                      passed_before=before[1], passed_after=attempt.passed, at=now.isoformat())
+    for user_id in {row.attempt.user_id for row in rows if row.new_passed}:
+        certification.reevaluate(user_id, now)  # a regrade can complete a track
     return len(rows)

@@ -21,7 +21,7 @@ from trainingapp.database import begin_write
 from trainingapp.extensions import db
 from trainingapp.models import RunStatus, RunTurn, Scenario, ScenarioRun, ScenarioVersion, User
 from trainingapp.rules import calls
-from trainingapp.services import audit
+from trainingapp.services import audit, certification
 
 NETWORK_GRACE = timedelta(seconds=5)
 HANG_UP_AFTER = 3  # times the turn's limit
@@ -190,6 +190,8 @@ def _finish(run: ScenarioRun, outcome: str, now: datetime) -> None:
     run.critical_errors, run.dimensions = list(result.critical_errors), result.dimensions
     audit.record("call_finished", subject_id=run.user_id, run=run.id, score=result.score,
                  passed=result.passed, critical=list(result.critical_errors))
+    if result.passed:
+        certification.reevaluate(run.user_id, now)
 
 
 # --- analytics for content owners ---------------------------------------------------------

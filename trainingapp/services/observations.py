@@ -10,7 +10,7 @@ from sqlalchemy import select
 from trainingapp.extensions import db
 from trainingapp.models import Observation, Rubric, User
 from trainingapp.rules import calls
-from trainingapp.services import audit
+from trainingapp.services import audit, certification
 
 RATING_MAX = 4  # 0 not at all … 4 fully, as the rubric describes
 
@@ -35,6 +35,8 @@ def record(observer: User, person: User, rubric: Rubric, ratings: dict[str, int 
     db.session.flush()
     audit.record("observation_recorded", actor=observer, subject=person,
                  observation=observation.id, score=result.score, passed=result.passed)
+    if result.passed:
+        certification.reevaluate(person.id, now)
     return observation
 
 

@@ -31,7 +31,7 @@ from trainingapp.models import (
     User,
 )
 from trainingapp.rules import grading, quiz
-from trainingapp.services import audit
+from trainingapp.services import audit, certification
 
 
 class QuizRefused(Exception):
@@ -259,6 +259,8 @@ def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> b
     audit.record("quiz_submitted" if status == AttemptStatus.SUBMITTED else "quiz_expired",
                  subject_id=attempt.user_id, attempt=attempt.id, score=outcome.percent,
                  passed=outcome.passed)
+    if outcome.passed:
+        certification.reevaluate(attempt.user_id, now)
     return True
 
 

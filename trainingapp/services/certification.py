@@ -1,0 +1,309 @@
+"""Certificates and clearance for duty: gathering a person's evidence, awarding what it
+earns (in the same transaction as the result that earned it), revoking, reinstating,
+exempting, reminders, and the clearance answer for one person or many."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import joinedload
+
+from trainingapp.extensions import db
+from trainingapp.models import (
+    AttemptStatus,
+    CertificateSource,
+    Certification,
+    Module,
+    Observation,
+    Position,
+    QuizAttempt,
+    Reminder,
+    RunStatus,
+    Scenario,
+    ScenarioRun,
+    Track,
+    User,
+)
+from trainingapp.rules import certification as rules
+from trainingapp.services import audit
+
+
+class CertificationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    """A live track as the rules need it (kept in a short-lived cache, not an ORM row)."""
+
+    id: int
+    slug: str
+    title: dict[str, str]
+    content: dict[str, Any]
+
+
+TRACK_CACHE_SECONDS = 60
+_track_cache: dict[str, tuple[float, list[TrackInfo]]] = {}
+
+
+def live_tracks() -> list[TrackInfo]:
+    """The live tracks. Content changes only at a sync, so each process keeps them for a
+    minute (a sync in this process clears the cache at once; other instances follow within
+    the minute)."""
+    key = str(db.engine.url)
+    cached = _track_cache.get(key)
+    if cached and time.monotonic() - cached[0] < TRACK_CACHE_SECONDS:
+        return cached[1]
+    tracks = [TrackInfo(t.id, t.slug, t.title, t.content) for t in db.session.scalars(
+        select(Track).where(Track.retired_at.is_(None)).order_by(Track.slug))]
+    _track_cache[key] = (time.monotonic(), tracks)
+    return tracks
+
+
+def forget_tracks() -> None:
+    _track_cache.clear()
+
+
+def tracks_for_position(code: str | None, tracks: Iterable[TrackInfo]) -> list[TrackInfo]:
+    return [t for t in tracks if code and code in t.content["positions"]]
+
+
+def get_track(slug: str) -> Track | None:
+    return db.session.scalar(select(Track).where(Track.slug == slug))
+
+
+def get_track_by_id(track_id: int) -> Track | None:
+    return db.session.get(Track, track_id)
+
+
+def requirement_names() -> dict[str, dict[str, str]]:
+    """Titles of modules and scenarios by slug, to name what a track still needs."""
+    names = dict(db.session.execute(select(Module.slug, Module.title)).all())
+    names.update(db.session.execute(select(Scenario.slug, Scenario.title)).all())
+    return names
+
+
+def holder(cert: Certification) -> User:
+    return db.session.get(User, cert.user_id)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def evidence_for(user_ids: Sequence[int]) -> dict[int, list[rules.Evidence]]:
+    """Every finished quiz attempt, call and observation of these people, in one query
+    whatever their number."""
+    found: dict[int, list[rules.Evidence]] = defaultdict(list)
+    if not user_ids:
+        return found
+    quizzes = (
+        select(QuizAttempt.user_id, literal("module").label("kind"), Module.slug.label("key"),
+               QuizAttempt.score, QuizAttempt.passed, QuizAttempt.finished_at.label("at"))
+        .join(Module, Module.id == QuizAttempt.module_id)
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+    )
+    runs = (
+        select(ScenarioRun.user_id, literal("scenario"), Scenario.slug, ScenarioRun.score,
+               ScenarioRun.passed, ScenarioRun.finished_at)
+        .join(Scenario, Scenario.id == ScenarioRun.scenario_id)
+        .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)
+    )
+    observed = select(Observation.user_id, literal("observation"), literal(""),
+                      Observation.score, Observation.passed, Observation.observed_at
+                      ).where(Observation.user_id.in_(user_ids))
+    for user_id, kind, key, score, passed, at in db.session.execute(
+            union_all(quizzes, runs, observed)):
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)  # a UNION loses the column type
+        found[user_id].append(rules.Evidence(kind, key, score or 0.0, bool(passed), at))
+    return found
+
+
+def certificates_for(user_ids: Sequence[int]) -> dict[int, list[Certification]]:
+    found: dict[int, list[Certification]] = defaultdict(list)
+    if user_ids:
+        for cert in db.session.scalars(select(Certification)
+                                       .where(Certification.user_id.in_(user_ids))):
+            found[cert.user_id].append(cert)
+    return found
+
+
+def _as_rule(cert: Certification) -> rules.Certificate:
+    return rules.Certificate(cert.id, cert.valid_from, cert.expires_at, cert.revoked_at)
+
+
+# --- status and clearance ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    user: User
+    clearance: rules.Clearance
+    tracks: dict[str, TrackInfo]
+    certificates: dict[str, list[Certification]]  # by track slug, newest first
+    evidence: list[rules.Evidence]
+
+
+def _position_codes(users: Sequence[User]) -> dict[int, str]:
+    ids = {u.position_id for u in users if u.position_id}
+    return dict(db.session.execute(select(Position.id, Position.code).where(Position.id.in_(ids)))
+                .all()) if ids else {}
+
+
+def statuses(users: Sequence[User], now: datetime) -> list[PersonStatus]:
+    """Each person's tracks, certificates and clearance, in a constant number of queries."""
+    tracks = live_tracks()
+    codes = _position_codes(users)
+    ids = [u.id for u in users]
+    evidence, certs = evidence_for(ids), certificates_for(ids)
+    result = []
+    for user in users:
+        mine = {t.slug: t for t in tracks_for_position(codes.get(user.position_id or 0), tracks)}
+        by_track: dict[str, list[Certification]] = defaultdict(list)
+        for cert in certs.get(user.id, []):
+            by_track[_slug_of(cert, tracks)].append(cert)
+        decisions = {
+            slug: rules.evaluate(track.content, [_as_rule(c) for c in by_track.get(slug, [])],
+                                 evidence.get(user.id, []), now)
+            for slug, track in mine.items()
+        }
+        result.append(PersonStatus(
+            user, rules.clearance(decisions), mine,
+            {slug: sorted(c, key=lambda c: c.valid_from, reverse=True)
+             for slug, c in by_track.items()},
+            evidence.get(user.id, [])))
+    return result
+
+
+def _slug_of(cert: Certification, tracks: Sequence[TrackInfo]) -> str:
+    return next((t.slug for t in tracks if t.id == cert.track_id), "")
+
+
+def status_of(user: User, now: datetime) -> PersonStatus:
+    return statuses([user], now)[0]
+
+
+# --- awarding -----------------------------------------------------------------------------------
+
+
+def reevaluate(user_id: int, now: datetime) -> list[Certification]:
+    """Award every certificate the person's results now earn. Called in the transaction of
+    the result (quiz, call, observation, regrade), so the award and the result commit together."""
+    db.session.flush()
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    status = status_of(user, now)
+    awarded = []
+    for slug, track in status.tracks.items():
+        certs = [_as_rule(c) for c in status.certificates.get(slug, [])]
+        award = rules.due_award(track.content, certs, status.evidence, now)
+        if award is None:
+            continue
+        cert = Certification(user_id=user.id, track_id=track.id, source=CertificateSource.EARNED,
+                             awarded_at=now, valid_from=award.valid_from,
+                             expires_at=award.expires_at)
+        db.session.add(cert)
+        db.session.flush()
+        audit.record("certificate_renewed" if award.renewal else "certificate_awarded",
+                     subject=user, track=slug, certificate=cert.id, code=cert.code,
+                     valid_from=award.valid_from.isoformat(), expires_at=award.expires_at.isoformat())
+        awarded.append(cert)
+    return awarded
+
+
+def record_outside_award(actor: User, person: User, track: Track, source: CertificateSource,
+                         note: str, now: datetime, months: int | None = None) -> Certification:
+    """An admin records an award granted outside the platform, or an exemption."""
+    if not note.strip():
+        raise CertificationError("evidence note required")
+    expires = rules.add_months(now, months or track.content["validity_months"]) \
+        if source == CertificateSource.EXTERNAL or months else None
+    cert = Certification(user_id=person.id, track_id=track.id, source=source, awarded_at=now,
+                         valid_from=now, expires_at=expires, note=note.strip(),
+                         awarded_by_id=actor.id)
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(f"certificate_{source.value}", actor=actor, subject=person, track=track.slug,
+                 certificate=cert.id, note=note.strip())
+    return cert
+
+
+def revoke(actor: User, cert: Certification, reason: str, now: datetime) -> None:
+    if not reason.strip():
+        raise CertificationError("reason required")
+    if cert.revoked_at is not None:
+        raise CertificationError("already revoked")
+    cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = now, actor.id, reason.strip()
+    audit.record("certificate_revoked", actor=actor, subject_id=cert.user_id,
+                 certificate=cert.id, reason=reason.strip())
+
+
+def reinstate(actor: User, cert: Certification, reason: str) -> None:
+    if cert.revoked_at is None:
+        raise CertificationError("not revoked")
+    if not reason.strip():
+        raise CertificationError("reason required")
+    cert.revoked_at = cert.revoked_by_id = cert.revoke_reason = None
+    audit.record("certificate_reinstated", actor=actor, subject_id=cert.user_id,
+                 certificate=cert.id, reason=reason.strip())
+
+
+def get_certificate(cert_id: int) -> Certification | None:
+    return db.session.get(Certification, cert_id)
+
+
+def by_code(code: str) -> Certification | None:
+    return db.session.scalar(select(Certification).where(Certification.code == code.upper())
+                             .options(joinedload(Certification.track)))
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+REMINDER_KINDS = ("window_open", "expiring_30", "expiring_7", "expired")
+
+
+def reminders_due(cert: Certification, track: dict[str, Any], now: datetime) -> list[str]:
+    if cert.expires_at is None or cert.revoked_at is not None:
+        return []
+    left = cert.expires_at - now
+    due = []
+    if left <= timedelta(days=track["renewal_window_days"]):
+        due.append("window_open")
+    if left <= timedelta(days=30):
+        due.append("expiring_30")
+    if left <= timedelta(days=7):
+        due.append("expiring_7")
+    if left <= timedelta(0):
+        due.append("expired")
+    return due
+
+
+def queue_reminders(now: datetime) -> int:
+    """Queue each reminder once per certificate (renewed certificates need none)."""
+    queued = 0
+    existing = set(db.session.execute(select(Reminder.certification_id, Reminder.kind)).all())
+    certs = db.session.scalars(select(Certification).where(
+        Certification.revoked_at.is_(None), Certification.expires_at.is_not(None))).all()
+    renewed = {(c.user_id, c.track_id, c.valid_from) for c in certs}
+    tracks = {t.id: t.content for t in db.session.scalars(select(Track))}
+    for cert in certs:
+        if (cert.user_id, cert.track_id, cert.expires_at) in renewed:
+            continue  # a renewal already starts when this one ends
+        for kind in reminders_due(cert, tracks[cert.track_id], now):
+            if (cert.id, kind) not in existing:
+                db.session.add(Reminder(user_id=cert.user_id, certification_id=cert.id,
+                                        kind=kind, created_at=now))
+                queued += 1
+    return queued
+
+
+def reminders_of(user_id: int) -> Sequence[Reminder]:
+    return db.session.scalars(select(Reminder).where(Reminder.user_id == user_id)
+                              .order_by(Reminder.created_at.desc()).limit(5)).all()
