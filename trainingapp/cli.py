@@ -13,11 +13,14 @@ from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
-from trainingapp.services import demo, quizzes, users
+from trainingapp.services import api_tokens, certification, demo, quizzes, users
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
 quiz_cli = AppGroup("quiz", help="Quiz housekeeping.")
+token_cli = AppGroup("api-token", help="Bearer tokens for other systems (rostering).")
+clearance_cli = AppGroup("clearance", help="Who is cleared for duty.")
+certs_cli = AppGroup("certs", help="Certificates housekeeping.")
 
 
 def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
@@ -129,10 +132,72 @@ def close_overdue() -> None:
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 
+@token_cli.command("create")
+@click.option("--name", required=True, help="Which system uses it, e.g. roster.")
+def token_create(name: str) -> None:
+    """Create a token; it is printed once and only its hash is kept."""
+    try:
+        token, plain = api_tokens.create(name)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Token {token.name} ({', '.join(token.scopes)}). Store it now; it is not shown again:")
+    click.echo(plain)
+
+
+@token_cli.command("list")
+def token_list() -> None:
+    """List tokens: name, start of the token, scopes, created, revoked."""
+    for token in api_tokens.all_tokens():
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        click.echo(f"{token.name:<20} {token.prefix}…  {','.join(token.scopes):<16} "
+                   f"created {token.created_at:%Y-%m-%d}  {state}")
+
+
+@token_cli.command("revoke")
+@click.argument("name")
+def token_revoke(name: str) -> None:
+    """Revoke a token at once."""
+    try:
+        api_tokens.revoke(name, utcnow())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Revoked {name}.")
+
+
+@clearance_cli.command("check")
+@click.argument("employee_no")
+def clearance_check(employee_no: str) -> None:
+    """Whether a person is cleared for duty now, and why not (the API's answer)."""
+    known = certification.people_for_clearance([employee_no])
+    person = known.by_employee_no.get(employee_no)
+    if person is None:
+        raise click.ClickException(f"no active employee {employee_no}")
+    status = certification.statuses([person], utcnow(), known)[0].clearance
+    click.echo(f"{employee_no}: {'cleared' if status.cleared else 'NOT cleared'}")
+    for slug, decision in sorted(status.tracks.items()):
+        until = f" until {decision.until:%Y-%m-%d}" if decision.until else ""
+        click.echo(f"  {slug}: {decision.status.value}{until}")
+        for item in decision.missing:
+            click.echo(f"    missing {item}")
+
+
+@certs_cli.command("notify")
+def certs_notify() -> None:
+    """Queue reminders: renewal window open, expiring in 30 and 7 days, expired (cron)."""
+    queued = certification.queue_reminders(utcnow())
+    db.session.commit()
+    click.echo(f"Queued {queued} reminder(s).")
+
+
 def register(app: Flask) -> None:
     from trainingapp.content.cli import content_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(token_cli)
+    app.cli.add_command(clearance_cli)
+    app.cli.add_command(certs_cli)
     app.cli.add_command(content_cli)

@@ -68,6 +68,9 @@ EXPECTED = {
     "analysis.module": ("/analysis/modules/greeting", CONTENT_OWNERS),
     "analysis.question": ("/analysis/questions/mini-001", CONTENT_OWNERS),
     "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
+    "api.clearance": ("/api/v1/clearance/T0001", dict.fromkeys(OPEN, 401)),  # token, not session
+    "api.clearance_bulk": ("/api/v1/clearance", dict.fromkeys(OPEN, 405)),
+    "api.openapi": ("/api/v1/openapi.json", OPEN),
 }
 
 

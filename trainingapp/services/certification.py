@@ -155,12 +155,44 @@ def _position_codes(users: Sequence[User]) -> dict[int, str]:
                 .all()) if ids else {}
 
 
-def statuses(users: Sequence[User], now: datetime) -> list[PersonStatus]:
-    """Each person's tracks, certificates and clearance, in a constant number of queries."""
+@dataclass(frozen=True)
+class People:
+    """People with their position codes and certificates, read together."""
+
+    by_employee_no: dict[str, User]
+    codes: dict[int, str]
+    certificates: dict[int, list[Certification]]
+
+
+def people_for_clearance(numbers: Sequence[str]) -> People:
+    """Active people by employee number with their position and certificates: one query."""
+    wanted = {n.strip() for n in numbers if n.strip()}
+    found = People({}, {}, defaultdict(list))
+    if not wanted:
+        return found
+    rows = db.session.execute(
+        select(User, Position.code, Certification)
+        .outerjoin(Position, Position.id == User.position_id)
+        .outerjoin(Certification, Certification.user_id == User.id)
+        .where(User.employee_no.in_(wanted), User.is_active.is_(True))
+    ).all()
+    for user, code, cert in rows:
+        found.by_employee_no[user.employee_no] = user
+        if code and user.position_id:
+            found.codes[user.position_id] = code
+        if cert is not None:
+            found.certificates[user.id].append(cert)
+    return found
+
+
+def statuses(users: Sequence[User], now: datetime, known: People | None = None) -> list[PersonStatus]:
+    """Each person's tracks, certificates and clearance, in a constant number of queries
+    (two more when ``known`` already carries positions and certificates)."""
     tracks = live_tracks()
-    codes = _position_codes(users)
     ids = [u.id for u in users]
-    evidence, certs = evidence_for(ids), certificates_for(ids)
+    codes = known.codes if known else _position_codes(users)
+    certs = known.certificates if known else certificates_for(ids)
+    evidence = evidence_for(ids)
     result = []
     for user in users:
         mine = {t.slug: t for t in tracks_for_position(codes.get(user.position_id or 0), tracks)}

@@ -77,3 +77,4 @@ def visible_person(viewer: User, user_id: int) -> User | None:
     if user_id == viewer.id or viewer.has_role(Role.HR):
         return db.session.get(User, user_id)
     return team_member(viewer, user_id) if viewer.has_role(Role.SUPERVISOR) else None
+
