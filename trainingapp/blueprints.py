@@ -11,6 +11,7 @@ from trainingapp.analysis.routes import bp as analysis_bp
 from trainingapp.api.routes import bp as api_bp
 from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
+from trainingapp.certification.manage import bp as certmanage_bp
 from trainingapp.certification.routes import bp as certification_bp
 from trainingapp.certification.routes import init_banner
 from trainingapp.certification.routes import public_bp as verify_bp
@@ -29,6 +30,7 @@ MOUNTS = [
     (analysis_bp, "/analysis"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
+    (certmanage_bp, "/certification/manage"),
     (verify_bp, None),
     (supervisor_bp, "/supervisor"),
     (hr_bp, "/hr"),

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
 from trainingapp.extensions import db
-from trainingapp.models import Role, utcnow
-from trainingapp.services import analysis, content, people
+from trainingapp.models import CertificateSource, Role, User, utcnow
+from trainingapp.services import analysis, api_tokens, certification, content, people
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)
@@ -54,3 +54,44 @@ def resolve_report(report_id: int) -> Response:
     report = analysis.resolve_report(report_id, current_user) or abort(404)
     db.session.commit()
     return redirect(url_for("analysis.question", bank_id=analysis.bank_id_of(report)))
+
+
+@bp.post("/people/<int:user_id>/award")
+def award(user_id: int) -> Response:
+    """Record an award granted outside the platform, or an exemption (evidence note required)."""
+    person = db.session.get(User, user_id) or abort(404)
+    track = certification.get_track(request.form.get("track", "")) or abort(400)
+    if not FlaskForm().validate_on_submit() or request.form.get("source") not in ("external", "exemption"):
+        abort(400)
+    try:
+        certification.record_outside_award(current_user, person, track,
+                                           CertificateSource(request.form["source"]),
+                                           request.form.get("note", "")[:2000], utcnow())
+    except certification.CertificationError:
+        flash(_("Give the evidence: where and when it was granted, or why the person is exempt."),
+              "error")
+    else:
+        db.session.commit()
+        flash(_("Recorded."), "success")
+    return redirect(url_for("quizzes.history", user_id=person.id, _anchor="certification"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens() -> str:
+    """API tokens for rostering systems: create (shown once), list, revoke."""
+    form = FlaskForm()
+    shown = None
+    if form.validate_on_submit():
+        if request.form.get("revoke"):
+            api_tokens.revoke(request.form["revoke"], utcnow(), current_user)
+            db.session.commit()
+            flash(_("Token revoked."), "success")
+        else:
+            try:
+                _token, shown = api_tokens.create(request.form.get("name", "")[:64], actor=current_user)
+            except ValueError as error:
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+    return render_template("admin/tokens.html", tokens=api_tokens.all_tokens(), shown=shown,
+                           form=form)

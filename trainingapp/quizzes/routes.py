@@ -20,11 +20,11 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import current_language
-from trainingapp.models import QuizAttempt, utcnow
+from trainingapp.models import QuizAttempt, Role, utcnow
 from trainingapp.quizzes import pages
 from trainingapp.rules.grading import is_answered
 from trainingapp.rules.quiz import accepts_answers
-from trainingapp.services import calls, learning, observations, people, quizzes
+from trainingapp.services import calls, certification, learning, observations, people, quizzes
 
 bp = Blueprint("quizzes", __name__)
 role_required(bp)
@@ -158,6 +158,10 @@ def report(attempt_id: int) -> Response:
 @bp.get("/people/<int:user_id>")
 def history(user_id: int) -> str:
     person = people.visible_person(current_user, user_id) or abort(404)
-    return render_template("quizzes/history.html", person=person,
-                           attempts=quizzes.attempts_of(person.id), runs=calls.runs_of(person.id),
-                           observations=observations.observations_of(person.id))
+    return render_template(
+        "quizzes/history.html", person=person, attempts=quizzes.attempts_of(person.id),
+        runs=calls.runs_of(person.id), observations=observations.observations_of(person.id),
+        certification=certification.status_of(person, utcnow()),
+        all_tracks=certification.live_tracks(), form=FlaskForm(),
+        can_revoke=current_user.has_role(Role.HR, Role.ADMIN),
+        can_award=current_user.has_role(Role.ADMIN))

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Role, utcnow
-from trainingapp.services import observations, people
+from trainingapp.services import certification, observations, people, rosters
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
@@ -17,7 +17,26 @@ role_required(bp, Role.SUPERVISOR)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("supervisor/index.html", members=people.team_members(current_user))
+    members = people.team_members(current_user)
+    now = utcnow()
+    return render_template("supervisor/index.html", members=members, now=now,
+                           statuses={s.user.id: s for s in certification.statuses(members, now)})
+
+
+@bp.route("/roster", methods=["GET", "POST"])
+def roster() -> Response | str:
+    """Roster check: the employee numbers on a shift → who is cleared, who is not and why."""
+    form = FlaskForm()
+    rows = None
+    text = request.form.get("employee_nos", "")
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            text += "\n" + upload.read(200_000).decode("utf-8-sig", errors="replace")
+        rows = rosters.check(current_user, rosters.parse_numbers(text), utcnow())
+        if request.form.get("format") == "csv":
+            return rosters.csv_response(rows)
+    return render_template("supervisor/roster.html", form=form, rows=rows, text=text)
 
 
 @bp.route("/people/<int:user_id>/observe", methods=["GET", "POST"])

@@ -1,0 +1,139 @@
+"""Certification through the pages: the banner, the trainee's page, the certificate and
+its public check, revoking, outside awards, the supervisor's roster check, API tokens."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token, login, sync_fixture_bank
+from trainingapp.extensions import db
+from trainingapp.models import CertificateSource, Certification, Role, User, utcnow
+from trainingapp.services import certification
+
+
+@pytest.fixture
+def tracks(app):
+    sync_fixture_bank(app, "cert_bank")
+
+
+def _certify(app, user_id):
+    with app.app_context():
+        person = db.session.get(User, user_id)
+        admin = db.session.scalar(select(User).where(User.id != user_id))
+        cert = certification.record_outside_award(
+            admin or person, person, certification.get_track("hotline-agent"),
+            CertificateSource.EXTERNAL, "Certified at the partner centre, 2026-03", utcnow())
+        db.session.commit()
+        return cert.id, cert.code
+
+
+def test_the_banner_says_what_is_left_until_cleared(app, client, login_as, tracks):
+    user = login_as()
+    page = client.get("/learn/").get_data(as_text=True)
+    assert "Not cleared for duty" in page and "2 requirements left" in page
+    _certify(app, user.id)
+    assert "Not cleared for duty" not in client.get("/learn/").get_data(as_text=True)
+
+
+def test_the_certification_page_links_what_is_missing(client, login_as, tracks):
+    login_as()
+    page = client.get("/certification/").get_data(as_text=True)
+    assert "Hotline agent certification" in page and "Not started" in page
+    assert 'href="/learn/modules/greeting">Pass the quiz: Greeting the caller</a>' in page
+    assert "Pass the practice call: Slow Wi-Fi" in page
+
+
+def test_the_certificate_and_its_public_check(app, client, login_as, make_user, tracks):
+    user = login_as()
+    cert_id, code = _certify(app, user.id)
+    page = client.get(f"/certification/certificates/{cert_id}").get_data(as_text=True)
+    assert code in page and "<svg" in page and f"/verify/{code}" in page
+    public = app.test_client().get(f"/verify/{code}")
+    text = public.get_data(as_text=True)
+    assert public.status_code == 200 and "Valid" in text and user.full_name in text
+    for private in (user.employee_no, "partner centre", "@", "Hotline team"):
+        assert private not in text.split("<main")[1], private
+    assert app.test_client().get("/verify/NOPE").status_code == 404
+    other = app.test_client()
+    login(other, make_user().employee_no)
+    assert other.get(f"/certification/certificates/{cert_id}").status_code == 404
+
+
+def test_hr_revokes_with_a_reason_and_reinstates(app, client, make_user, tracks):
+    person = make_user(team="t1")
+    cert_id, code = _certify(app, person.id)
+    hr = make_user(roles=(Role.HR,))
+    login(client, hr.employee_no)
+    record = f"/quizzes/people/{person.id}"
+    token = csrf_token(client, record)
+    no_reason = client.post(f"/certification/manage/certificates/{cert_id}/revoke",
+                            data={"csrf_token": token, "reason": " "})
+    assert "Give the reason" in client.get(no_reason.location).get_data(as_text=True)
+    client.post(f"/certification/manage/certificates/{cert_id}/revoke",
+                data={"csrf_token": token, "reason": "Data disclosed on a call"})
+    with app.app_context():
+        assert not certification.status_of(db.session.get(User, person.id), utcnow()).clearance.cleared
+    page = client.get(record).get_data(as_text=True)
+    assert "Data disclosed on a call" in page and "Reinstate" in page
+    client.post(f"/certification/manage/certificates/{cert_id}/reinstate",
+                data={"csrf_token": token, "reason": "Appeal upheld"})
+    with app.app_context():
+        assert certification.status_of(db.session.get(User, person.id), utcnow()).clearance.cleared
+    trainee = app.test_client()
+    login(trainee, person.employee_no)
+    assert trainee.post(f"/certification/manage/certificates/{cert_id}/revoke",
+                        data={"csrf_token": csrf_token(trainee, "/learn/"),
+                              "reason": "x"}).status_code == 403
+
+
+def test_only_admins_record_outside_awards_with_evidence(app, client, make_user, tracks):
+    person = make_user()
+    admin = make_user(roles=(Role.ADMIN,))
+    login(client, admin.employee_no)
+    token = csrf_token(client, "/admin/")
+    missing = client.post(f"/admin/people/{person.id}/award", data={
+        "csrf_token": token, "track": "hotline-agent", "source": "exemption", "note": ""})
+    assert missing.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Certification)) is None
+    client.post(f"/admin/people/{person.id}/award", data={
+        "csrf_token": token, "track": "hotline-agent", "source": "exemption",
+        "note": "Senior agent transferred in; HR file 2026-118"})
+    with app.app_context():
+        assert db.session.scalar(select(Certification)).source == CertificateSource.EXEMPTION
+
+
+def test_the_roster_check_answers_only_for_the_team(app, client, make_user, tracks):
+    cleared = make_user("T7701", team="t1")
+    waiting = make_user("T7702", team="t1")
+    stranger = make_user("T7703", team="t2")
+    _certify(app, cleared.id)
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    login(client, supervisor.employee_no)
+    token = csrf_token(client, "/supervisor/roster")
+    page = client.post("/supervisor/roster", data={
+        "csrf_token": token, "employee_nos": "T7701, t7702\nT7703 GHOST"}).get_data(as_text=True)
+    assert "1 of 4 cleared" in page
+    assert cleared.full_name in page and waiting.full_name in page
+    assert stranger.full_name not in page and page.count("not in your team") == 2
+    assert "hotline-agent: not_started (module:greeting, scenario:slow-wifi)" in page
+    export = client.post("/supervisor/roster", data={
+        "csrf_token": token, "employee_nos": "T7701 T7702 T7703", "format": "csv"})
+    lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert export.mimetype == "text/csv" and lines[0] == "employee_no,name,cleared,reasons"
+    assert lines[3] == "T7703,,not in your team,"
+
+
+def test_admins_create_a_token_shown_once_and_revoke_it(app, client, make_user):
+    admin = make_user(roles=(Role.ADMIN,))
+    login(client, admin.employee_no)
+    token = csrf_token(client, "/admin/tokens")
+    page = client.post("/admin/tokens", data={"csrf_token": token, "name": "roster"}).get_data(
+        as_text=True)
+    plain = re.search(r'<code class="token">(tap_[^<]+)</code>', page).group(1)
+    assert plain not in client.get("/admin/tokens").get_data(as_text=True)
+    client.post("/admin/tokens", data={"csrf_token": token, "revoke": "roster"})
+    assert client.get("/api/v1/clearance/T0001",
+                      headers={"Authorization": f"Bearer {plain}"}).status_code == 401
