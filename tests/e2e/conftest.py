@@ -24,9 +24,8 @@ from tests.conftest import make_app
 from trainingapp.content.bank import load_bank
 from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
-from trainingapp.models import utcnow
-from trainingapp.models import Team
-from trainingapp.services import demo, users
+from trainingapp.models import QuizAttempt, Team, utcnow
+from trainingapp.services import demo, quizzes, users
 
 _numbers = itertools.count(1)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -133,3 +132,33 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def answer_correctly(page, live_app, attempt_id, position):
+    """Give the right answer to the question on the page, the way a person would."""
+    with live_app.app_context():
+        item = next(i for i in quizzes.questions_of(db.session.get(QuizAttempt, attempt_id))
+                    if i.position == position)
+        content, order = item.version.content, item.display_order
+    box = page.locator(f'fieldset[data-position="{position}"]')
+    name = f"q{position}"
+    kind = content["type"]
+    if kind in ("single", "multiple"):
+        for option in content["options"]:
+            if option.get("correct"):
+                box.locator(f'input[name="{name}"][value="{order.index(option["id"])}"]').check()
+    elif kind == "true_false":
+        box.locator(f'input[name="{name}"][value="{str(content["answer"]).lower()}"]').check()
+    elif kind == "numeric":
+        value = content.get("answer", (content.get("range") or [0])[0])
+        box.locator(f'input[name="{name}"]').fill(f"{value:g}")
+    elif kind == "short_text":
+        box.locator(f'input[name="{name}"]').fill(content["accepted"]["en"][0])
+    elif kind == "ordering":
+        correct = [i["id"] for i in content["items"]]
+        for k, item_id in enumerate(order):
+            box.locator(f'select[name="{name}-{k}"]').select_option(str(correct.index(item_id) + 1))
+    elif kind == "matching":
+        for pair in content["pairs"]:
+            box.locator(f'select[name="{name}-{pair["id"]}"]').select_option(
+                str(order.index(pair["id"])))

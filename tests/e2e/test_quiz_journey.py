@@ -7,44 +7,13 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import screenshot, serious_violations, sign_in
+from tests.e2e.conftest import answer_correctly, screenshot, serious_violations, sign_in
 from trainingapp.extensions import db
 from trainingapp.models import AttemptQuestion, QuizAttempt, utcnow
-from trainingapp.services import quizzes
 
 
 def _attempt_id(page):
     return int(re.search(r"/attempts/(\d+)", page.url).group(1))
-
-
-def _answer_correctly(page, live_app, attempt_id, position):
-    """Give the right answer to the question on the page, the way a person would."""
-    with live_app.app_context():
-        item = next(i for i in quizzes.questions_of(db.session.get(QuizAttempt, attempt_id))
-                    if i.position == position)
-        content, order = item.version.content, item.display_order
-    box = page.locator(f'fieldset[data-position="{position}"]')
-    name = f"q{position}"
-    kind = content["type"]
-    if kind in ("single", "multiple"):
-        for option in content["options"]:
-            if option.get("correct"):
-                box.locator(f'input[name="{name}"][value="{order.index(option["id"])}"]').check()
-    elif kind == "true_false":
-        box.locator(f'input[name="{name}"][value="{str(content["answer"]).lower()}"]').check()
-    elif kind == "numeric":
-        value = content.get("answer", (content.get("range") or [0])[0])
-        box.locator(f'input[name="{name}"]').fill(f"{value:g}")
-    elif kind == "short_text":
-        box.locator(f'input[name="{name}"]').fill(content["accepted"]["en"][0])
-    elif kind == "ordering":
-        correct = [i["id"] for i in content["items"]]
-        for k, item_id in enumerate(order):
-            box.locator(f'select[name="{name}-{k}"]').select_option(str(correct.index(item_id) + 1))
-    elif kind == "matching":
-        for pair in content["pairs"]:
-            box.locator(f'select[name="{name}-{pair["id"]}"]').select_option(
-                str(order.index(pair["id"])))
 
 
 def _saved_answers(live_app, attempt_id):
@@ -64,13 +33,13 @@ def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app
     screenshot(page, "quiz")
     attempt = _attempt_id(page)
 
-    _answer_correctly(page, live_app, attempt, 1)
+    answer_correctly(page, live_app, attempt, 1)
     expect(page.locator("#save-state")).to_have_text("All answers saved")
     expect(page.locator("#nav-1")).to_have_class(re.compile("answered"))
 
     page.get_by_role("button", name="Next →").click()
     page.context.set_offline(True)
-    _answer_correctly(page, live_app, attempt, 2)
+    answer_correctly(page, live_app, attempt, 2)
     expect(page.locator("#save-state")).to_contain_text("Connection lost, retrying")
     screenshot(page, "quiz-offline")
     assert _saved_answers(live_app, attempt)[2] is None
@@ -99,7 +68,7 @@ def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app
     retake = _attempt_id(page)
     assert retake != attempt
     for position in range(1, 11):
-        _answer_correctly(page, live_app, retake, position)
+        answer_correctly(page, live_app, retake, position)
         button = "下一页 →" if position < 10 else "检查并交卷"
         page.get_by_role("button", name=button).click()
     expect(page.get_by_text("所有题目均已作答。")).to_be_visible()
@@ -116,7 +85,7 @@ def test_at_zero_the_page_hands_the_quiz_in(page, live_app, new_trainee):
     page.get_by_role("row").filter(has_text="Products and services").get_by_role(
         "button", name="Start the quiz").click()
     attempt = _attempt_id(page)
-    _answer_correctly(page, live_app, attempt, 1)
+    answer_correctly(page, live_app, attempt, 1)
     expect(page.locator("#save-state")).to_have_text("All answers saved")
     with live_app.app_context():  # as if the twenty minutes had nearly run out
         current = db.session.get(QuizAttempt, attempt)
