@@ -162,6 +162,7 @@ def history(user_id: int) -> str:
         "quizzes/history.html", person=person, attempts=quizzes.attempts_of(person.id),
         runs=calls.runs_of(person.id), observations=observations.observations_of(person.id),
         certification=certification.status_of(person, utcnow()),
+        certificate_history=certification.history_of(person.id),
         all_tracks=certification.live_tracks(), form=FlaskForm(),
         can_revoke=current_user.has_role(Role.HR, Role.ADMIN),
         can_award=current_user.has_role(Role.ADMIN))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
+    AuditEvent,
     CertificateSource,
     Certification,
     Module,
@@ -339,3 +340,11 @@ def queue_reminders(now: datetime) -> int:
 def reminders_of(user_id: int) -> Sequence[Reminder]:
     return db.session.scalars(select(Reminder).where(Reminder.user_id == user_id)
                               .order_by(Reminder.created_at.desc()).limit(5)).all()
+
+
+def history_of(user_id: int) -> Sequence[AuditEvent]:
+    """The certification changes of a person, newest first, from the audit log."""
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_user_id == user_id,
+                                 AuditEvent.action.like("certificate\\_%", escape="\\"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(50)).all()
