@@ -1,5 +1,7 @@
 """Every route of the URL map, for every role: the status each must give."""
 
+import re
+
 import pytest
 
 from tests.conftest import sync_fixture_bank
@@ -94,6 +96,8 @@ def test_each_role_gets_the_expected_status_everywhere(app, client, login_as, wh
     for endpoint, (path, _) in EXPECTED.items():
         with client.get(path) as response:
             got[endpoint] = response.status_code
+            if response.mimetype == "text/html":  # every page has a plain-text title
+                assert re.search(r"<title>[^<>]+</title>", response.get_data(as_text=True)), path
     want = {endpoint: expected[who] for endpoint, (_, expected) in EXPECTED.items()}
     assert got == want
 
