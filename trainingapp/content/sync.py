@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from trainingapp.content.bank import Bank, LessonContent, ModuleContent, Scenari
 from trainingapp.content.schema import Question as QuestionModel
 from trainingapp.extensions import db
 from trainingapp.models import User
+from trainingapp.models.certification import Track
 from trainingapp.models.learning import (
     ContentRelease,
     Lesson,
@@ -27,9 +29,8 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
-from trainingapp.models.certification import Track
-from trainingapp.services.certification import forget_tracks
 from trainingapp.models.scenario import Rubric, Scenario, ScenarioVersion
+from trainingapp.services.certification import forget_tracks
 
 # Fields of a question that are metadata, kept on Question, not versioned.
 METADATA_FIELDS = {"id", "difficulty", "tags", "source"}
@@ -76,6 +77,28 @@ def _set(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+def _upsert(row: Any, create: Callable[..., Any], values: dict[str, Any], changes: _Changes,
+            name: str) -> Any:
+    """Create the row with ``values`` or bring it in line with them; count what happened."""
+    if row is None:
+        row = create(**values)
+        db.session.add(row)
+        db.session.flush()
+        changes(f"{name}_created")
+    else:
+        changes(f"{name}_updated" if _set(row, values) else f"{name}_unchanged")
+    return row
+
+
+def _retire_missing(rows: Iterable[Any], wanted: Callable[[Any], bool], now: datetime,
+                    changes: _Changes, name: str) -> None:
+    """Retire (never delete) the live rows the bank no longer has."""
+    for row in rows:
+        if not wanted(row) and row.retired_at is None:
+            row.retired_at = now
+            changes(f"{name}_retired")
+
+
 def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRelease | None:
     """Bring the database in line with ``bank``. Returns the release recorded, or None when
     nothing changed. Raises BankHasProblems (and changes nothing) for a bank with problems."""
@@ -110,18 +133,11 @@ def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRe
     _sync_tracks(bank, now, changes)
 
     wanted_modules = {m.slug for m in bank.modules}
-    for module in modules.values():
-        if module.slug not in wanted_modules and module.retired_at is None:
-            module.retired_at = now
-            changes("modules_retired")
-    for lesson in lessons.values():
-        if lesson.id not in seen_lessons and lesson.retired_at is None:
-            lesson.retired_at = now
-            changes("lessons_retired")
-    for question in questions.values():
-        if question.bank_id not in seen_questions and question.retired_at is None:
-            question.retired_at = now
-            changes("questions_retired")
+    _retire_missing(modules.values(), lambda m: m.slug in wanted_modules, now, changes, "modules")
+    _retire_missing(lessons.values(), lambda lesson: lesson.id in seen_lessons, now, changes,
+                    "lessons")
+    _retire_missing(questions.values(), lambda q: q.bank_id in seen_questions, now, changes,
+                    "questions")
 
     if not changes.any:
         return None
@@ -144,14 +160,8 @@ def _sync_module(content: ModuleContent, module: Module | None, changes: _Change
         "quiz": meta.quiz.model_dump(mode="json"),
         "retired_at": None,
     }
-    if module is None:
-        module = Module(slug=content.slug, **values)
-        db.session.add(module)
-        db.session.flush()
-        changes("modules_created")
-    else:
-        changes("modules_updated" if _set(module, values) else "modules_unchanged")
-    return module
+    return _upsert(module, lambda **v: Module(slug=content.slug, **v), values, changes,
+                   "modules")
 
 
 def _sync_lesson(module: Module, content: LessonContent, lesson: Lesson | None,
@@ -164,14 +174,8 @@ def _sync_lesson(module: Module, content: LessonContent, lesson: Lesson | None,
         "body_html": {lang: markdown.render(text) for lang, text in content.body.items()},
         "retired_at": None,
     }
-    if lesson is None:
-        lesson = Lesson(module_id=module.id, slug=content.slug, **values)
-        db.session.add(lesson)
-        db.session.flush()
-        changes("lessons_created")
-    else:
-        changes("lessons_updated" if _set(lesson, values) else "lessons_unchanged")
-    return lesson
+    return _upsert(lesson, lambda **v: Lesson(module_id=module.id, slug=content.slug, **v),
+                   values, changes, "lessons")
 
 
 def _sync_question(module: Module, content: QuestionModel, question: Question | None,
@@ -207,16 +211,10 @@ def _sync_question(module: Module, content: QuestionModel, question: Question | 
 def _sync_calls(bank: Bank, now: datetime, changes: _Changes) -> None:
     rubrics = {r.slug: r for r in db.session.scalars(select(Rubric))}
     for slug, content in bank.rubrics.items():
-        values = {"content": content.model_dump(mode="json"), "retired_at": None}
-        if slug not in rubrics:
-            db.session.add(Rubric(slug=slug, **values))
-            changes("rubrics_created")
-        else:
-            changes("rubrics_updated" if _set(rubrics[slug], values) else "rubrics_unchanged")
-    for slug, rubric in rubrics.items():
-        if slug not in bank.rubrics and rubric.retired_at is None:
-            rubric.retired_at = now
-            changes("rubrics_retired")
+        _upsert(rubrics.get(slug), lambda s=slug, **v: Rubric(slug=s, **v),
+                {"content": content.model_dump(mode="json"), "retired_at": None}, changes,
+                "rubrics")
+    _retire_missing(rubrics.values(), lambda r: r.slug in bank.rubrics, now, changes, "rubrics")
 
     scenarios = {s.slug: s for s in db.session.scalars(select(Scenario))}
     current_hashes = dict(db.session.execute(
@@ -227,10 +225,7 @@ def _sync_calls(bank: Bank, now: datetime, changes: _Changes) -> None:
     for content in bank.scenarios:
         _sync_scenario(content, scenarios.get(content.slug), current_hashes, changes)
     wanted = {c.slug for c in bank.scenarios}
-    for slug, scenario in scenarios.items():
-        if slug not in wanted and scenario.retired_at is None:
-            scenario.retired_at = now
-            changes("scenarios_retired")
+    _retire_missing(scenarios.values(), lambda sc: sc.slug in wanted, now, changes, "scenarios")
 
 
 def _sync_scenario(content: ScenarioContent, scenario: Scenario | None,
@@ -261,14 +256,7 @@ def _sync_scenario(content: ScenarioContent, scenario: Scenario | None,
 def _sync_tracks(bank: Bank, now: datetime, changes: _Changes) -> None:
     tracks = {t.slug: t for t in db.session.scalars(select(Track))}
     for slug, content in bank.tracks.items():
-        values = {"title": content.title.model_dump(), "content": content.model_dump(mode="json"),
-                  "retired_at": None}
-        if slug not in tracks:
-            db.session.add(Track(slug=slug, **values))
-            changes("tracks_created")
-        else:
-            changes("tracks_updated" if _set(tracks[slug], values) else "tracks_unchanged")
-    for slug, track in tracks.items():
-        if slug not in bank.tracks and track.retired_at is None:
-            track.retired_at = now
-            changes("tracks_retired")
+        _upsert(tracks.get(slug), lambda s=slug, **v: Track(slug=s, **v),
+                {"title": content.title.model_dump(), "content": content.model_dump(mode="json"),
+                 "retired_at": None}, changes, "tracks")
+    _retire_missing(tracks.values(), lambda t: t.slug in bank.tracks, now, changes, "tracks")

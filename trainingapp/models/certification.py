@@ -8,10 +8,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainingapp.models.base import Base, utcnow
+from trainingapp.models.base import Base, enum_column, utcnow
 
 
 class Track(Base):
@@ -47,8 +47,7 @@ class Certification(Base):
     track_id: Mapped[int] = mapped_column(ForeignKey("track.id"), index=True)
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_code)
     source: Mapped[CertificateSource] = mapped_column(
-        Enum(CertificateSource, native_enum=False, length=20, name="certificate_source",
-             values_callable=lambda members: [m.value for m in members]))
+        enum_column(CertificateSource, "certificate_source"))
     awarded_at: Mapped[datetime] = mapped_column(default=utcnow)
     valid_from: Mapped[datetime]
     expires_at: Mapped[datetime | None]  # None: does not expire (an exemption may not)

@@ -7,10 +7,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainingapp.models.base import Base, utcnow
+from trainingapp.models.base import Base, enum_column, utcnow
 from trainingapp.models.learning import Module, QuestionVersion
 
 
@@ -18,11 +18,6 @@ class AttemptStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"  # by the trainee
     EXPIRED = "expired"  # closed at the deadline with the answers saved by then
-
-
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(cls, native_enum=False, length=20, name=name,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class QuizAttempt(Base):
@@ -40,7 +35,7 @@ class QuizAttempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
     number: Mapped[int]
-    status: Mapped[AttemptStatus] = mapped_column(_enum(AttemptStatus, "attempt_status"))
+    status: Mapped[AttemptStatus] = mapped_column(enum_column(AttemptStatus, "attempt_status"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
@@ -98,7 +93,7 @@ class QuestionReport(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus, "report_status"),
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "report_status"),
                                                  default=ReportStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

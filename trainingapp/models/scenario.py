@@ -7,10 +7,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainingapp.models.base import Base, utcnow
+from trainingapp.models.base import Base, enum_column, utcnow
 
 
 class Rubric(Base):
@@ -70,9 +70,7 @@ class ScenarioRun(Base):
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("scenario_version.id"))
     number: Mapped[int]
-    status: Mapped[RunStatus] = mapped_column(
-        Enum(RunStatus, native_enum=False, length=20, name="run_status",
-             values_callable=lambda members: [m.value for m in members]))
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "run_status"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     node: Mapped[str] = mapped_column(String(64))  # where the call is now

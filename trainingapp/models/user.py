@@ -6,10 +6,10 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint, true
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainingapp.models.base import Base, utcnow
+from trainingapp.models.base import Base, enum_column, utcnow
 
 
 class Role(enum.StrEnum):
@@ -75,12 +75,7 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, validate_strings=True,
-             values_callable=lambda roles: [r.value for r in roles],
-             name="role"),
-        primary_key=True,
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
 
 
 class User(Base):
