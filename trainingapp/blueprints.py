@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from trainingapp.admin.people import bp as people_bp
 from trainingapp.admin.routes import bp as admin_bp
 from trainingapp.analysis.routes import bp as analysis_bp
 from trainingapp.api.routes import bp as api_bp
@@ -35,6 +36,7 @@ MOUNTS = [
     (supervisor_bp, "/supervisor"),
     (hr_bp, "/hr"),
     (admin_bp, "/admin"),
+    (people_bp, "/admin/people"),
     (api_bp, "/api/v1"),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -13,7 +14,7 @@ from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
-from trainingapp.services import api_tokens, certification, demo, quizzes, users
+from trainingapp.services import api_tokens, certification, demo, quizzes, staff_import, users
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
@@ -21,6 +22,7 @@ quiz_cli = AppGroup("quiz", help="Quiz housekeeping.")
 token_cli = AppGroup("api-token", help="Bearer tokens for other systems (rostering).")
 clearance_cli = AppGroup("clearance", help="Who is cleared for duty.")
 certs_cli = AppGroup("certs", help="Certificates housekeeping.")
+users_cli = AppGroup("users", help="Staff in bulk.")
 
 
 def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
@@ -191,6 +193,30 @@ def certs_notify() -> None:
     click.echo(f"Queued {queued} reminder(s).")
 
 
+@users_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show every row's outcome and change nothing.")
+def users_import(path: Path, dry_run: bool) -> None:
+    """Create and update staff from a CSV or XLSX file, all rows or none."""
+    try:
+        rows = staff_import.read_rows(path.name, path.read_bytes())
+    except staff_import.ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    plans = staff_import.plan(rows)
+    for item in plans:
+        detail = "; ".join(item.errors or item.changes)
+        click.echo(f"row {item.line:>5}  {item.employee_no:<12} {item.action:<9} {detail}".rstrip())
+    if any(item.action == "error" for item in plans):
+        raise click.ClickException("nothing was imported: fix the rows marked error")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+        return
+    result = staff_import.apply(plans, None, path.name)
+    db.session.commit()
+    click.echo(f"Imported: {result.created} created, {result.updated} updated, "
+               f"{result.unchanged} unchanged.")
+
+
 def register(app: Flask) -> None:
     from trainingapp.content.cli import content_cli
 
@@ -200,4 +226,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(token_cli)
     app.cli.add_command(clearance_cli)
     app.cli.add_command(certs_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)

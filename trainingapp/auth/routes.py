@@ -17,9 +17,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import home_endpoint
-from trainingapp.auth.forms import POLICY_MESSAGES, ChangePasswordForm, LanguageForm, LoginForm
+from trainingapp.auth.forms import (
+    POLICY_MESSAGES,
+    ChangePasswordForm,
+    LanguageForm,
+    LoginForm,
+    ResetPasswordForm,
+)
 from trainingapp.extensions import db, limiter
-from trainingapp.models import User
+from trainingapp.models import User, utcnow
 from trainingapp.rules.passwords import verify_password
 from trainingapp.rules.redirects import safe_next
 from trainingapp.services import audit, users
@@ -117,3 +123,24 @@ def set_language() -> Response:
             users.set_language(current_user._get_current_object(), form.language.data)
             db.session.commit()
     return redirect(safe_next(form.next.data) or url_for("main.index"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str:
+    """Set a password through a one-time link from an administrator."""
+    now = utcnow()
+    reset = users.reset_for(token, now)
+    if reset is None:
+        return render_template("auth/reset.html", form=None), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = users.use_reset(reset, form.new_password.data, now)
+        except users.PasswordRejected as rejected:
+            form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
+        else:
+            db.session.commit()
+            flash(_("Your password is set. Sign in with it."), "success")
+            session["language"] = user.language
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -17,6 +17,7 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
+from trainingapp.models.people_admin import ImportBatch, PasswordReset
 from trainingapp.models.quiz import (
     AttemptQuestion,
     AttemptStatus,
@@ -45,10 +46,12 @@ __all__ = [
     "CertificateSource",
     "Certification",
     "ContentRelease",
+    "ImportBatch",
     "Lesson",
     "LessonRead",
     "Module",
     "Observation",
+    "PasswordReset",
     "Position",
     "Question",
     "QuestionReport",

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainingapp.extensions import db
-from trainingapp.models import GRANTED_ROLES, Position, Role, Team, User, UserRole, utcnow
+from trainingapp.models import (
+    GRANTED_ROLES,
+    PasswordReset,
+    Position,
+    Role,
+    Team,
+    User,
+    UserRole,
+    utcnow,
+)
 from trainingapp.rules.passwords import (
     HashCost,
     PolicyViolation,
@@ -145,3 +158,119 @@ def deactivate(user: User, *, actor: User | None = None) -> None:
 
 def set_language(user: User, language: str) -> None:
     user.language = language
+
+
+PROFILE_FIELDS = ("full_name", "email", "team", "position", "hire_date", "language")
+
+
+def update_profile(user: User, changes: dict[str, Any], *, actor: User | None = None) -> list[str]:
+    """Change a person's details; returns the fields that changed (audited). A new team or
+    position takes effect at once, with the certification tracks it requires."""
+    changed = []
+    for name, value in changes.items():
+        if name not in PROFILE_FIELDS:
+            raise AccountError(f"{name} cannot be changed here")
+        if name in ("team", "position"):
+            attribute, value = f"{name}_id", value.id if value is not None else None
+        else:
+            attribute = name
+        if getattr(user, attribute) != value:
+            setattr(user, attribute, value)
+            changed.append(name)
+    if changed:
+        audit.record("user_updated", actor=actor, subject=user, fields=changed)
+    return changed
+
+
+def add_supervised_team(user: User, team: Team) -> bool:
+    db.session.flush()
+    db.session.refresh(user, ["supervised_teams"])
+    if team in user.supervised_teams:
+        return False
+    user.supervised_teams.append(team)
+    audit.record("supervisor_assigned", subject=user, team=team.code)
+    return True
+
+
+def set_roles(user: User, roles: Iterable[Role], *, actor: User | None = None) -> bool:
+    """Grant exactly these roles (beyond trainee); audited when they change."""
+    wanted = {Role(r) for r in roles if Role(r) in GRANTED_ROLES}
+    current = {row.role for row in user.role_rows}
+    if wanted == current:
+        return False
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=role) for role in wanted - current]
+    audit.record("roles_changed", actor=actor, subject=user,
+                 before=sorted(current), after=sorted(wanted))
+    return True
+
+
+def reactivate(user: User, *, actor: User | None = None) -> None:
+    user.is_active = True
+    audit.record("user_reactivated", actor=actor, subject=user)
+
+
+RESET_LINK_HOURS = 72
+
+
+def create_reset_link(user: User, now: datetime, *, actor: User | None = None) -> str:
+    """A one-time token to set a new password (the person has forgotten it, or is new)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(user_id=user.id, token_hash=_token_hash(token),
+                                 created_by_id=actor.id if actor else None, created_at=now,
+                                 expires_at=now + timedelta(hours=RESET_LINK_HOURS)))
+    audit.record("password_reset_link", actor=actor, subject=user)
+    return token
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reset_for(token: str, now: datetime) -> PasswordReset | None:
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == _token_hash(token)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        return None
+    return reset
+
+
+def use_reset(reset: PasswordReset, password: str, now: datetime) -> User:
+    """Set the password through the link; the link then stops working."""
+    user = db.session.get(User, reset.user_id)
+    set_password(user, password)
+    reset.used_at = now
+    return user
+
+
+def unusable_password() -> str:
+    """A random password nobody knows: a new person sets theirs through a one-time link."""
+    return secrets.token_urlsafe(32)
+
+
+def get_with_roles(user_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.id == user_id).options(with_roles()))
+
+
+def add_organisation_unit(kind: str, form: Any) -> Team | Position:
+    """A new team (code, name, site) or position (code, English and Chinese names)."""
+    code = form.get("code", "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", code):
+        raise AccountError("code: lowercase letters, digits and hyphens")
+    model = {"team": Team, "position": Position}.get(kind)
+    if model is None:
+        raise AccountError("unknown kind")
+    if db.session.scalar(select(model).where(model.code == code)):
+        raise AccountError(f"code {code!r} is already used")
+    if model is Team:
+        unit: Team | Position = Team(code=code, name=form.get("name", "").strip()[:120] or code,
+                                     site=form.get("site", "").strip()[:120])
+    else:
+        name_en = form.get("name_en", "").strip()[:120]
+        name_zh = form.get("name_zh", "").strip()[:120]
+        if not name_en or not name_zh:
+            raise AccountError("give the position's name in English and Chinese")
+        unit = Position(code=code, name_en=name_en, name_zh=name_zh)
+    db.session.add(unit)
+    audit.record(f"{kind}_created", code=code)
+    return unit
