@@ -1,10 +1,16 @@
 """/hr: certification status across the company."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
-from trainingapp.models import Role
-from trainingapp.services import people
+from trainingapp.extensions import db
+from trainingapp.models import Position, Role, Team, utcnow
+from trainingapp.services import assignments, people
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -17,3 +23,32 @@ def index() -> str:
         "hr/index.html", headcount=people.headcount_by_position(), teams=people.teams_count(),
         q=query, found=people.search_users(query, 1, per_page=20) if query else None,
     )
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+def assign() -> Response | str:
+    """Assign company-wide: everyone in a position or a team."""
+    form = FlaskForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        group, _sep, code = request.form.get("who", "").partition(":")
+        chosen = people.in_group(group, code)
+        kind, _sep, target = request.form.get("what", "").partition(":")
+        due = assignments.parse_due(request.form.get("due", ""))
+        if not chosen:
+            errors.append(_("Nobody is in that position or team."))
+        if due is None:
+            errors.append(_("Give the due date as YYYY-MM-DD."))
+        if not errors:
+            try:
+                count = assignments.assign(current_user, chosen, kind, target, due,
+                                           request.form.get("note", "")[:1000])
+            except assignments.AssignmentError:
+                errors.append(_("Choose what to assign."))
+            else:
+                db.session.commit()
+                flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.",
+                               count), "success")
+                return redirect(url_for(".index"))
+    return render_template("hr/assign.html", form=form, errors=errors,
+                           titles=assignments.targets(), groups=people.groups(), now=utcnow())

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import current_language
-from trainingapp.models import Module
-from trainingapp.services import learning, people
+from trainingapp.models import Module, utcnow
+from trainingapp.services import assignments, learning, people
 
 bp = Blueprint("learning", __name__)
 role_required(bp)
@@ -31,8 +31,10 @@ def _locate(slug: str, lesson_slug: str) -> tuple[Module, list[learning.LessonEn
 @bp.get("/")
 def index() -> str:
     me = people.profile(current_user.id)
+    assigned = assignments.for_people([current_user], utcnow())[current_user.id]
     return render_template("learning/index.html", position=me.position, team=me.team,
-                           modules=learning.catalogue(current_user))
+                           modules=learning.catalogue(current_user), assigned=assigned,
+                           titles=assignments.targets() if assigned else {})
 
 
 @bp.get("/modules/<slug>")

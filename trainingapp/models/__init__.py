@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and ``db.metadata`` see every table."""
 
+from trainingapp.models.assignment import Assignment, AssignmentKind, DueDateExtension
 from trainingapp.models.audit import AuditEvent
 from trainingapp.models.base import Base, utcnow
 from trainingapp.models.certification import (
@@ -39,12 +40,15 @@ from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, U
 __all__ = [
     "GRANTED_ROLES",
     "ApiToken",
+    "Assignment",
+    "AssignmentKind",
     "AttemptQuestion",
     "AttemptStatus",
     "AuditEvent",
     "Base",
     "CertificateSource",
     "Certification",
+    "DueDateExtension",
     "ContentRelease",
     "ImportBatch",
     "Lesson",

@@ -24,7 +24,15 @@ from trainingapp.models import QuizAttempt, Role, utcnow
 from trainingapp.quizzes import pages
 from trainingapp.rules.grading import is_answered
 from trainingapp.rules.quiz import accepts_answers
-from trainingapp.services import calls, certification, learning, observations, people, quizzes
+from trainingapp.services import (
+    assignments,
+    calls,
+    certification,
+    learning,
+    observations,
+    people,
+    quizzes,
+)
 
 bp = Blueprint("quizzes", __name__)
 role_required(bp)
@@ -165,4 +173,29 @@ def history(user_id: int) -> str:
         certificate_history=certification.history_of(person.id),
         all_tracks=certification.live_tracks(), form=FlaskForm(),
         can_revoke=current_user.has_role(Role.HR, Role.ADMIN),
+        assigned=assignments.for_people([person], utcnow())[person.id],
+        titles=assignments.targets(),
+        can_extend=person.id != current_user.id,
         can_award=current_user.has_role(Role.ADMIN))
+
+
+@bp.post("/people/<int:user_id>/assignments/<int:assignment_id>/extend")
+def extend(user_id: int, assignment_id: int) -> Response:
+    """A supervisor of the person's team, or HR, moves a due date and says why."""
+    person = people.visible_person(current_user, user_id)
+    found = assignments.get(assignment_id)
+    if person is None or person.id == current_user.id or found is None or found.user_id != person.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    due = assignments.parse_due(request.form.get("due", ""))
+    try:
+        if due is None:
+            raise assignments.AssignmentError("date")
+        assignments.extend(current_user, found, due, request.form.get("reason", "")[:1000])
+    except assignments.AssignmentError:
+        flash(_("Give the new due date and the reason."), "error")
+    else:
+        db.session.commit()
+        flash(_("Due date moved."), "success")
+    return redirect(url_for(".history", user_id=person.id, _anchor="assignments"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -134,7 +135,7 @@ def certificates_for(user_ids: Sequence[int]) -> dict[int, list[Certification]]:
     return found
 
 
-def _as_rule(cert: Certification) -> rules.Certificate:
+def as_rule(cert: Certification) -> rules.Certificate:
     return rules.Certificate(cert.id, cert.valid_from, cert.expires_at, cert.revoked_at)
 
 
@@ -148,6 +149,10 @@ class PersonStatus:
     tracks: dict[str, TrackInfo]
     certificates: dict[str, list[Certification]]  # by track slug, newest first
     evidence: list[rules.Evidence]
+
+
+def position_code(user: User) -> str | None:
+    return _position_codes([user]).get(user.position_id or 0)
 
 
 def _position_codes(users: Sequence[User]) -> dict[int, str]:
@@ -188,7 +193,24 @@ def people_for_clearance(numbers: Sequence[str]) -> People:
 
 def statuses(users: Sequence[User], now: datetime, known: People | None = None) -> list[PersonStatus]:
     """Each person's tracks, certificates and clearance, in a constant number of queries
-    (two more when ``known`` already carries positions and certificates)."""
+    (one fewer when ``known`` already carries positions and certificates). Within one
+    request the answer for the same people is worked out once (the banner and the page
+    both ask)."""
+    key = tuple(u.id for u in users)
+    cache = g.setdefault("person_statuses", {}) if has_request_context() else {}
+    if key in cache:
+        return cache[key]
+    cache[key] = _statuses(users, now, known)
+    return cache[key]
+
+
+def _forget_statuses() -> None:
+    """After a certificate changes, this request works the statuses out again."""
+    if has_request_context():
+        g.pop("person_statuses", None)
+
+
+def _statuses(users: Sequence[User], now: datetime, known: People | None) -> list[PersonStatus]:
     tracks = live_tracks()
     ids = [u.id for u in users]
     codes = known.codes if known else _position_codes(users)
@@ -201,7 +223,7 @@ def statuses(users: Sequence[User], now: datetime, known: People | None = None) 
         for cert in certs.get(user.id, []):
             by_track[_slug_of(cert, tracks)].append(cert)
         decisions = {
-            slug: rules.evaluate(track.content, [_as_rule(c) for c in by_track.get(slug, [])],
+            slug: rules.evaluate(track.content, [as_rule(c) for c in by_track.get(slug, [])],
                                  evidence.get(user.id, []), now)
             for slug, track in mine.items()
         }
@@ -234,7 +256,7 @@ def reevaluate(user_id: int, now: datetime) -> list[Certification]:
     status = status_of(user, now)
     awarded = []
     for slug, track in status.tracks.items():
-        certs = [_as_rule(c) for c in status.certificates.get(slug, [])]
+        certs = [as_rule(c) for c in status.certificates.get(slug, [])]
         award = rules.due_award(track.content, certs, status.evidence, now)
         if award is None:
             continue
@@ -247,6 +269,8 @@ def reevaluate(user_id: int, now: datetime) -> list[Certification]:
                      subject=user, track=slug, certificate=cert.id, code=cert.code,
                      valid_from=award.valid_from.isoformat(), expires_at=award.expires_at.isoformat())
         awarded.append(cert)
+    if awarded:
+        _forget_statuses()
     return awarded
 
 
@@ -264,6 +288,7 @@ def record_outside_award(actor: User, person: User, track: Track, source: Certif
     db.session.flush()
     audit.record(f"certificate_{source.value}", actor=actor, subject=person, track=track.slug,
                  certificate=cert.id, note=note.strip())
+    _forget_statuses()
     return cert
 
 
@@ -275,6 +300,7 @@ def revoke(actor: User, cert: Certification, reason: str, now: datetime) -> None
     cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = now, actor.id, reason.strip()
     audit.record("certificate_revoked", actor=actor, subject_id=cert.user_id,
                  certificate=cert.id, reason=reason.strip())
+    _forget_statuses()
 
 
 def reinstate(actor: User, cert: Certification, reason: str) -> None:
@@ -285,6 +311,7 @@ def reinstate(actor: User, cert: Certification, reason: str) -> None:
     cert.revoked_at = cert.revoked_by_id = cert.revoke_reason = None
     audit.record("certificate_reinstated", actor=actor, subject_id=cert.user_id,
                  certificate=cert.id, reason=reason.strip())
+    _forget_statuses()
 
 
 def get_certificate(cert_id: int) -> Certification | None:

@@ -78,3 +78,19 @@ def visible_person(viewer: User, user_id: int) -> User | None:
         return db.session.get(User, user_id)
     return team_member(viewer, user_id) if viewer.has_role(Role.SUPERVISOR) else None
 
+
+
+def groups() -> dict[str, Sequence[Position] | Sequence[Team]]:
+    return {"position": db.session.scalars(select(Position).order_by(Position.code)).all(),
+            "team": db.session.scalars(select(Team).order_by(Team.code)).all()}
+
+
+def in_group(group: str, code: str) -> list[User]:
+    """The active people of a position or a team."""
+    model = {"position": Position, "team": Team}.get(group)
+    if model is None:
+        return []
+    column = User.position_id if model is Position else User.team_id
+    return list(db.session.scalars(
+        select(User).join(model, model.id == column)
+        .where(model.code == code, User.is_active.is_(True))))

@@ -31,7 +31,7 @@ from trainingapp.rules.passwords import (
     hash_password,
     verify_password,
 )
-from trainingapp.services import audit
+from trainingapp.services import assignments, audit
 
 
 class AccountError(ValueError):
@@ -132,6 +132,8 @@ def create_user(
     audit.record(
         "user_created", actor=actor, subject=user, roles=sorted(r.role for r in user.role_rows)
     )
+    if user.position_id is not None:
+        assignments.onboard(user, utcnow())
     return user
 
 
@@ -179,6 +181,8 @@ def update_profile(user: User, changes: dict[str, Any], *, actor: User | None = 
             changed.append(name)
     if changed:
         audit.record("user_updated", actor=actor, subject=user, fields=changed)
+    if "position" in changed and user.position_id is not None:
+        assignments.onboard(user, utcnow(), origin="position")
     return changed
 
 

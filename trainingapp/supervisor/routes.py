@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -9,7 +10,8 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Role, utcnow
-from trainingapp.services import certification, observations, people, rosters
+from trainingapp.services import assignments, certification, observations, people, rosters
+from trainingapp.services.assignments import parse_due
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
@@ -20,7 +22,39 @@ def index() -> str:
     members = people.team_members(current_user)
     now = utcnow()
     return render_template("supervisor/index.html", members=members, now=now,
-                           statuses={s.user.id: s for s in certification.statuses(members, now)})
+                           statuses={s.user.id: s for s in certification.statuses(members, now)},
+                           assigned=assignments.for_people(members, now),
+                           titles=assignments.targets())
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+def assign() -> Response | str:
+    """Assign a module, a call or a track to members of one's own team."""
+    members = people.team_members(current_user)
+    form = FlaskForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        chosen = set(request.form.getlist("people"))
+        picked = [m for m in members if request.form.get("whole_team") or str(m.id) in chosen]
+        kind, _sep, target = request.form.get("what", "").partition(":")
+        due = parse_due(request.form.get("due", ""))
+        if not picked:
+            errors.append(_("Choose who gets it."))
+        if due is None:
+            errors.append(_("Give the due date as YYYY-MM-DD."))
+        if not errors:
+            try:
+                count = assignments.assign(current_user, picked, kind, target, due,
+                                           request.form.get("note", "")[:1000])
+            except assignments.AssignmentError:
+                errors.append(_("Choose what to assign."))
+            else:
+                db.session.commit()
+                flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.",
+                               count), "success")
+                return redirect(url_for(".index"))
+    return render_template("supervisor/assign.html", members=members, form=form, errors=errors,
+                           titles=assignments.targets())
 
 
 @bp.route("/roster", methods=["GET", "POST"])

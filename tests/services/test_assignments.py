@@ -1,0 +1,81 @@
+"""Assignments: onboarding, position changes, status from results, extensions."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import sync_fixture_bank
+from trainingapp.extensions import db
+from trainingapp.models import Assignment, DueDateExtension, Position, User
+from trainingapp.rules.assignments import Progress
+from trainingapp.services import assignments, users
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ready(app, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    boss = make_user()
+    with app.app_context():
+        yield db.session.get(User, boss.id)
+
+
+def test_a_new_hire_gets_the_position_s_tracks_due_n_days_after_hiring(ready):
+    person = users.create_user(employee_no="T6100", full_name="New Hire",
+                               password="a fine passphrase", hire_date=date(2026, 11, 2),
+                               position=db.session.scalar(select(Position).filter_by(
+                                   code="hotline-agent")))
+    db.session.commit()
+    given = db.session.scalars(select(Assignment).where(Assignment.user_id == person.id)).all()
+    assert [(a.kind, a.target, a.origin) for a in given] == [("track", "hotline-agent", "onboarding")]
+    assert given[0].due_at == datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 30 days by default
+
+
+def test_a_position_change_assigns_the_new_position_s_tracks(ready):
+    person = users.create_user(employee_no="T6101", full_name="Moving Up",
+                               password="a fine passphrase",
+                               position=db.session.scalar(select(Position).filter_by(
+                                   code="hotline-agent")))
+    leader = Position(code="team-leader", name_en="Team leader", name_zh="班组长")
+    db.session.add(leader)
+    db.session.flush()
+    users.update_profile(person, {"position": leader})
+    db.session.commit()
+    targets = {a.target: a.origin for a in db.session.scalars(
+        select(Assignment).where(Assignment.user_id == person.id))}
+    assert targets == {"hotline-agent": "onboarding", "team-leader": "position"}
+
+
+def test_assigning_again_updates_and_status_follows_results(ready):
+    boss = ready
+    people = [users.create_user(employee_no=f"T62{i:02d}", full_name=f"P{i}",
+                                password="a fine passphrase") for i in range(2)]
+    assert assignments.assign(boss, people, "module", "greeting", NOW + timedelta(days=7)) == 2
+    assert assignments.assign(boss, people[:1], "module", "greeting", NOW + timedelta(days=9),
+                              "Before the night shift") == 1
+    db.session.commit()
+    views = assignments.for_people(people, NOW)
+    assert [v.progress for v in views[people[0].id]] == [Progress.NOT_STARTED]
+    assert views[people[0].id][0].assignment.note == "Before the night shift"
+    later = assignments.for_people(people, NOW + timedelta(days=8))
+    assert later[people[1].id][0].progress == Progress.OVERDUE
+    assert later[people[0].id][0].progress == Progress.NOT_STARTED
+    with pytest.raises(assignments.AssignmentError):
+        assignments.assign(boss, people, "module", "no-such-module", NOW)
+
+
+def test_an_extension_is_recorded_with_who_and_why(ready):
+    boss = ready
+    person = users.create_user(employee_no="T6300", full_name="P", password="a fine passphrase")
+    assignments.assign(boss, [person], "scenario", "slow-wifi", NOW)
+    db.session.commit()
+    given = db.session.scalar(select(Assignment).where(Assignment.user_id == person.id))
+    with pytest.raises(assignments.AssignmentError):
+        assignments.extend(boss, given, NOW + timedelta(days=3), " ")
+    assignments.extend(boss, given, NOW + timedelta(days=3), "Was on sick leave")
+    db.session.commit()
+    record = db.session.scalar(select(DueDateExtension))
+    assert (record.previous_due_at, record.new_due_at, record.reason, record.extended_by_id) == (
+        NOW, NOW + timedelta(days=3), "Was on sick leave", boss.id)

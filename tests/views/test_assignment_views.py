@@ -1,0 +1,77 @@
+"""Assigning through the pages: a supervisor to their team only, HR by position, the
+trainee's list, and moving a due date with a reason."""
+
+from sqlalchemy import select
+
+from tests.conftest import csrf_token, login, sync_fixture_bank
+from trainingapp.extensions import db
+from trainingapp.models import Assignment, DueDateExtension, Role
+
+
+def test_a_supervisor_assigns_to_their_team_only(app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    mine = make_user("T5501", team="t1")
+    theirs = make_user("T5502", team="t2")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    login(client, supervisor.employee_no)
+    page = client.get("/supervisor/assign").get_data(as_text=True)
+    assert mine.full_name in page and theirs.full_name not in page
+    token = csrf_token(client, "/supervisor/assign")
+    nobody = client.post("/supervisor/assign", data={"csrf_token": token,
+                                                     "what": "module:greeting", "due": "2030-01-31"})
+    assert "Choose who gets it." in nobody.get_data(as_text=True)
+    forged = client.post("/supervisor/assign", data={
+        "csrf_token": token, "what": "module:greeting", "due": "2030-01-31",
+        "people": [str(theirs.id)]})
+    assert "Choose who gets it." in forged.get_data(as_text=True)  # not their team: ignored
+    done = client.post("/supervisor/assign", data={
+        "csrf_token": token, "what": "module:greeting", "due": "2030-01-31",
+        "whole_team": "1", "note": "Before the exam day"})
+    assert done.location == "/supervisor/"
+    with app.app_context():
+        given = db.session.scalars(select(Assignment).where(Assignment.kind == "module")).all()
+        assert [a.user_id for a in given] == [mine.id]
+    team_page = client.get("/supervisor/").get_data(as_text=True)
+    assert "Greeting the caller" in team_page
+    own = app.test_client()
+    login(own, mine.employee_no)
+    home = own.get("/learn/").get_data(as_text=True)
+    assert "Assigned to me" in home and "Before the exam day" in home and "Not started" in home
+
+
+def test_hr_assigns_by_position(app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    for n in range(3):
+        make_user(f"T56{n:02d}", team="t1")
+    hr = make_user(roles=(Role.HR,))
+    login(client, hr.employee_no)
+    done = client.post("/hr/assign", data={"csrf_token": csrf_token(client, "/hr/assign"),
+                                           "what": "scenario:slow-wifi",
+                                           "who": "position:hotline-agent", "due": "2030-02-01"})
+    assert done.location == "/hr/"
+    with app.app_context():
+        assert len(db.session.scalars(select(Assignment).where(
+            Assignment.kind == "scenario")).all()) == 4  # three and the HR person
+
+
+def test_moving_a_due_date_needs_a_reason(app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    person = make_user("T5701", team="t1")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    with app.app_context():
+        assignment_id = db.session.scalar(select(Assignment.id).where(
+            Assignment.user_id == person.id))
+    login(client, supervisor.employee_no)
+    record = f"/quizzes/people/{person.id}"
+    token = csrf_token(client, record)
+    path = f"{record}/assignments/{assignment_id}/extend"
+    without = client.post(path, data={"csrf_token": token, "due": "2030-03-01"})
+    assert "Give the new due date and the reason." in client.get(without.location).get_data(
+        as_text=True)
+    client.post(path, data={"csrf_token": token, "due": "2030-03-01", "reason": "Sick leave"})
+    with app.app_context():
+        assert db.session.scalar(select(DueDateExtension.reason)) == "Sick leave"
+    own = app.test_client()
+    login(own, person.employee_no)
+    assert own.post(path, data={"csrf_token": csrf_token(own, "/learn/"), "due": "2031-01-01",
+                                "reason": "self"}).status_code == 404  # not one's own
