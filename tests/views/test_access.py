@@ -81,6 +81,7 @@ EXPECTED = {
     "supervisor.roster": ("/supervisor/roster", only(SUPERVISOR)),
     "supervisor.assign": ("/supervisor/assign", only(SUPERVISOR)),
     "hr.assign": ("/hr/assign", only(HR)),
+    "hr.matrix_page": ("/hr/matrix", only(HR)),
     "quizzes.extend": ("/quizzes/people/1/assignments/1/extend", dict.fromkeys(OPEN, 405)),
     "admin.regrade": ("/admin/questions/mini-001/regrade", dict.fromkeys(OPEN, 405)),
     "admin.resolve_report": ("/admin/reports/1/resolve", dict.fromkeys(OPEN, 405)),

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, utcnow
-from trainingapp.services import assignments, people
+from trainingapp.services import assignments, audit, matrix, people
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -52,3 +52,19 @@ def assign() -> Response | str:
                 return redirect(url_for(".index"))
     return render_template("hr/assign.html", form=form, errors=errors,
                            titles=assignments.targets(), groups=people.groups(), now=utcnow())
+
+
+@bp.get("/matrix")
+def matrix_page() -> Response | str:
+    """People × tracks, filtered, counted and paged in SQL; export any filtered view."""
+    filters = matrix.Filters.from_args(request.args)
+    now = utcnow()
+    export = request.args.get("export")
+    if export in ("csv", "xlsx"):
+        rows = matrix.export_rows(filters, now)
+        audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
+        db.session.commit()
+        respond = matrix.csv_response if export == "csv" else matrix.xlsx_response
+        return respond(rows, "certification-matrix")
+    return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
+                           groups=people.groups(), statuses=matrix.STATUSES, now=now)

@@ -14,6 +14,7 @@ from flask import Response
 
 from trainingapp.models import User
 from trainingapp.services import certification, people
+from trainingapp.services.matrix import neutralise
 
 MAX_NUMBERS = 1000
 
@@ -54,20 +55,15 @@ def check(supervisor: User, numbers: Sequence[str], now: datetime) -> list[Roste
     return rows
 
 
-def _safe(cell: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def csv_response(rows: Sequence[RosterRow]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["employee_no", "name", "cleared", "reasons"])
     for row in rows:
         if row.person is None:
-            writer.writerow([_safe(row.employee_no), "", "not in your team", ""])
+            writer.writerow([neutralise(row.employee_no), "", "not in your team", ""])
         else:
-            writer.writerow([_safe(row.employee_no), _safe(row.person.full_name),
-                             "yes" if row.cleared else "no", _safe("; ".join(row.reasons))])
+            writer.writerow([neutralise(row.employee_no), neutralise(row.person.full_name),
+                             "yes" if row.cleared else "no", neutralise("; ".join(row.reasons))])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=roster-check.csv"})

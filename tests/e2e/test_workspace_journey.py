@@ -1,0 +1,40 @@
+"""HR filters the certification matrix and downloads an export; a supervisor assigns a
+module to the team. axe scans the workspace pages on the way."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, serious_violations, sign_in
+
+
+def test_hr_filters_the_matrix_and_downloads_an_export(page):
+    sign_in(page, "H0001")
+    page.get_by_role("link", name="Certification matrix").click()
+    expect(page.get_by_role("heading", name="Certification matrix")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Position").select_option("hotline-agent")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("cell", name="T0001")).to_be_visible()
+    screenshot(page, "matrix")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert content.startswith("employee_no,name,") and "T0001" in content
+
+
+def test_a_supervisor_assigns_a_module_to_the_team(page):
+    sign_in(page, "S0001")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Assign training").click()
+    page.get_by_label("What").select_option("module:privacy")
+    page.get_by_label("The whole team").check()
+    page.get_by_label("Due date").fill("2031-06-30")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text(re.compile(r"Assigned to \d+ (person|people)\."))).to_be_visible()
+    expect(page.get_by_role("link", name="Information security and customer privacy").first).to_be_visible()
+    page.get_by_role("link", name="Roster check: who on a shift is cleared").click()
+    assert serious_violations(page) == []
+    screenshot(page, "team")
