@@ -75,3 +75,38 @@ def test_moving_a_due_date_needs_a_reason(app, client, make_user):
     login(own, person.employee_no)
     assert own.post(path, data={"csrf_token": csrf_token(own, "/learn/"), "due": "2031-01-01",
                                 "reason": "self"}).status_code == 404  # not one's own
+
+
+def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, client,
+                                                                          make_user):
+    from datetime import timedelta
+
+    from tests.conftest import count_queries
+    from trainingapp.models import RunStatus, Scenario, ScenarioRun, ScenarioVersion, utcnow
+
+    sync_fixture_bank(app, "cert_bank")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    members = [make_user(f"T58{n:02d}", team="t1") for n in range(2)]
+    with app.app_context():
+        scenario = db.session.scalar(select(Scenario))
+        version = db.session.scalar(select(ScenarioVersion))
+        when = utcnow() - timedelta(days=1)
+        for number, (member, empathy) in enumerate(zip(members, (0.2, 0.4), strict=True), 1):
+            db.session.add(ScenarioRun(
+                user_id=member.id, scenario_id=scenario.id, version_id=version.id, number=1,
+                status=RunStatus.FINISHED, started_at=when, finished_at=when, node="done",
+                turn_started_at=when, outcome="resolved", score=60 + number, passed=False,
+                dimensions={"empathy": empathy, "opening": 1.0}))
+        db.session.commit()
+    login(client, supervisor.employee_no)
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert "Where to coach" in page and "62%" in page
+    assert page.index("Listening and empathy") < page.index("Opening and etiquette")
+    assert "30%" in page  # empathy averaged over the two calls
+    with count_queries(app) as small:
+        client.get("/supervisor/")
+    for n in range(2, 20):
+        make_user(f"T58{n:02d}", team="t1")
+    with count_queries(app) as large:
+        client.get("/supervisor/")
+    assert len(small) == len(large)

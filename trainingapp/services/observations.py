@@ -43,3 +43,8 @@ def record(observer: User, person: User, rubric: Rubric, ratings: dict[str, int 
 def observations_of(user_id: int) -> Sequence[Observation]:
     return db.session.scalars(select(Observation).where(Observation.user_id == user_id)
                               .order_by(Observation.observed_at.desc())).all()
+
+
+def dimension_titles() -> dict[str, dict[str, str]]:
+    """Rubric dimension titles by id, across the live rubrics."""
+    return {d["id"]: d["title"] for rubric in rubrics() for d in rubric.content["dimensions"]}

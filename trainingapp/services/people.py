@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from trainingapp.extensions import db
-from trainingapp.models import Position, Role, Team, User
+from trainingapp.models import (
+    AttemptStatus,
+    Position,
+    QuizAttempt,
+    Role,
+    RunStatus,
+    ScenarioRun,
+    Team,
+    User,
+)
 from trainingapp.models.user import team_supervisor
 from trainingapp.services.users import with_roles
 
@@ -94,3 +104,41 @@ def in_group(group: str, code: str) -> list[User]:
     return list(db.session.scalars(
         select(User).join(model, model.id == column)
         .where(model.code == code, User.is_active.is_(True))))
+
+
+@dataclass(frozen=True)
+class RecentScores:
+    quiz: float | None  # the latest finished quiz's score
+    call: float | None  # the latest finished practice call's score
+
+
+def recent_scores(user_ids: Sequence[int]) -> dict[int, RecentScores]:
+    """Each person's latest quiz and call score, in two queries."""
+    quiz: dict[int, float] = {}
+    for user_id, score in db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.score)
+            .where(QuizAttempt.user_id.in_(user_ids),
+                   QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+            .order_by(QuizAttempt.finished_at)):
+        quiz[user_id] = score
+    call: dict[int, float] = {}
+    for user_id, score in db.session.execute(
+            select(ScenarioRun.user_id, ScenarioRun.score)
+            .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)
+            .order_by(ScenarioRun.finished_at)):
+        call[user_id] = score
+    return {i: RecentScores(quiz.get(i), call.get(i)) for i in user_ids}
+
+
+def weakest_dimensions(user_ids: Sequence[int]) -> list[tuple[str, float, int]]:
+    """Across these people's finished practice calls: (dimension, average 0..1, calls),
+    weakest first — where to coach."""
+    sums: dict[str, list[float]] = {}
+    for (dimensions,) in db.session.execute(
+            select(ScenarioRun.dimensions)
+            .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)):
+        for name, value in (dimensions or {}).items():
+            if value is not None:
+                sums.setdefault(name, []).append(value)
+    return sorted(((name, sum(v) / len(v), len(v)) for name, v in sums.items()),
+                  key=lambda item: item[1])

@@ -24,7 +24,10 @@ def index() -> str:
     return render_template("supervisor/index.html", members=members, now=now,
                            statuses={s.user.id: s for s in certification.statuses(members, now)},
                            assigned=assignments.for_people(members, now),
-                           titles=assignments.targets())
+                           titles=assignments.targets(),
+                           recent=people.recent_scores([m.id for m in members]),
+                           weakest=people.weakest_dimensions([m.id for m in members]),
+                           dimensions=observations.dimension_titles())
 
 
 @bp.route("/assign", methods=["GET", "POST"])
