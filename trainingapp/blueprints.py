@@ -14,12 +14,14 @@ from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
 from trainingapp.certification.manage import bp as certmanage_bp
 from trainingapp.certification.routes import bp as certification_bp
-from trainingapp.certification.routes import init_banner
+from trainingapp.certification.routes import NO_BANNER, init_banner
 from trainingapp.certification.routes import public_bp as verify_bp
 from trainingapp.hr.routes import bp as hr_bp
 from trainingapp.learning.routes import bp as learning_bp
 from trainingapp.main.routes import bp as main_bp
 from trainingapp.models import Role
+from trainingapp.notifications.routes import bp as notifications_bp
+from trainingapp.notifications.routes import init_header
 from trainingapp.quizzes.routes import bp as quizzes_bp
 from trainingapp.supervisor.routes import bp as supervisor_bp
 
@@ -38,6 +40,7 @@ MOUNTS = [
     (admin_bp, "/admin"),
     (people_bp, "/admin/people"),
     (api_bp, "/api/v1"),
+    (notifications_bp, "/notifications"),
 ]
 
 # (endpoint, label, roles that see it)
@@ -65,6 +68,7 @@ def register(app: Flask) -> None:
     for blueprint, prefix in MOUNTS:
         app.register_blueprint(blueprint, url_prefix=prefix)
     init_banner(app)
+    init_header(app, NO_BANNER)
 
     @app.context_processor
     def _navigation() -> dict[str, object]:

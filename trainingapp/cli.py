@@ -14,14 +14,23 @@ from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
-from trainingapp.services import api_tokens, certification, demo, quizzes, staff_import, users
+from trainingapp.services import (
+    api_tokens,
+    certification,
+    demo,
+    notifications,
+    quizzes,
+    reminders,
+    staff_import,
+    users,
+)
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
 quiz_cli = AppGroup("quiz", help="Quiz housekeeping.")
 token_cli = AppGroup("api-token", help="Bearer tokens for other systems (rostering).")
 clearance_cli = AppGroup("clearance", help="Who is cleared for duty.")
-certs_cli = AppGroup("certs", help="Certificates housekeeping.")
+notify_cli = AppGroup("notify", help="Notifications and reminders.")
 users_cli = AppGroup("users", help="Staff in bulk.")
 
 
@@ -185,12 +194,18 @@ def clearance_check(employee_no: str) -> None:
             click.echo(f"    missing {item}")
 
 
-@certs_cli.command("notify")
-def certs_notify() -> None:
-    """Queue reminders: renewal window open, expiring in 30 and 7 days, expired (cron)."""
-    queued = certification.queue_reminders(utcnow())
+@notify_cli.command("send")
+def notify_send() -> None:
+    """Queue what is due (assignments due soon or overdue, renewal windows, expiring and
+    expired certificates) and send it: by email through TRAININGAPP_SMTP_URL to people who
+    want email, otherwise in the app only. Never the same reminder twice (cron)."""
+    from trainingapp.notifications.routes import text_for
+
+    now = utcnow()
+    queued = reminders.queue_due(now)
+    emailed, in_app = notifications.deliver(now, text_for, notifications.smtp_mailer())
     db.session.commit()
-    click.echo(f"Queued {queued} reminder(s).")
+    click.echo(f"Queued {queued}; emailed {emailed}; in the app only {in_app}.")
 
 
 @users_cli.command("import")
@@ -225,6 +240,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(quiz_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(clearance_cli)
-    app.cli.add_command(certs_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)

@@ -63,6 +63,10 @@ class Config:
         # Answers are taken this long after a quiz's deadline (network delays).
         self.QUIZ_GRACE_SECONDS = int(get("QUIZ_GRACE_SECONDS", "60"))
 
+        # Email: smtp://user:password@host:587 (or smtps://…); unset: notifications stay in-app.
+        self.SMTP_URL = get("SMTP_URL")
+        self.MAIL_FROM = get("MAIL_FROM", "training@localhost")
+
         # The question bank folder; None: question_bank/ beside the package.
         self.QUESTION_BANK = get("QUESTION_BANK")
 

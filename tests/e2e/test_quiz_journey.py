@@ -38,6 +38,8 @@ def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app
     expect(page.locator("#nav-1")).to_have_class(re.compile("answered"))
 
     page.get_by_role("button", name="Next →").click()
+    expect(page.get_by_text("Question 2", exact=True)).to_be_visible()
+    page.wait_for_load_state("load")  # the autosave script is listening
     page.context.set_offline(True)
     answer_correctly(page, live_app, attempt, 2)
     expect(page.locator("#save-state")).to_contain_text("Connection lost, retrying")

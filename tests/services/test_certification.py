@@ -13,12 +13,12 @@ from trainingapp.models import (
     Certification,
     Module,
     Position,
-    Reminder,
+    Notification,
     Scenario,
     User,
 )
 from trainingapp.rules.certification import Status, add_months
-from trainingapp.services import calls, certification, quizzes
+from trainingapp.services import calls, certification, quizzes, reminders
 from trainingapp.services.quizzes import SavedAnswer
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -146,9 +146,16 @@ def test_reminders_are_queued_once_each(ctx):
     pass_call(user, T0)
     db.session.commit()
     expiry = db.session.scalar(select(Certification)).expires_at
-    assert certification.queue_reminders(expiry - timedelta(days=50)) == 1  # window open
-    assert certification.queue_reminders(expiry - timedelta(days=50)) == 0
-    assert certification.queue_reminders(expiry - timedelta(days=6)) == 2  # 30 and 7 days
-    assert certification.queue_reminders(expiry + timedelta(days=1)) == 1  # expired
-    db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Reminder)) == 4
+    def certificate_reminders():
+        return db.session.scalars(select(Notification.kind).where(
+            Notification.user_id == user.id, Notification.ref.like("certificate:%"))
+            .order_by(Notification.id)).all()
+
+    reminders.queue_due(expiry - timedelta(days=50))
+    assert certificate_reminders() == ["window_open"]
+    reminders.queue_due(expiry - timedelta(days=50))
+    assert certificate_reminders() == ["window_open"]  # never twice
+    reminders.queue_due(expiry - timedelta(days=6))
+    assert certificate_reminders() == ["window_open", "expiring_30", "expiring_7"]
+    reminders.queue_due(expiry + timedelta(days=1))
+    assert certificate_reminders()[-1] == "expired"

@@ -88,6 +88,9 @@ EXPECTED = {
     "analysis.index": ("/analysis/", CONTENT_OWNERS),
     "analysis.module": ("/analysis/modules/greeting", CONTENT_OWNERS),
     "analysis.question": ("/analysis/questions/mini-001", CONTENT_OWNERS),
+    "notifications.index": ("/notifications/", STAFF),
+    "notifications.read_all": ("/notifications/read", dict.fromkeys(OPEN, 405)),
+    "notifications.email_choice": ("/notifications/email", dict.fromkeys(OPEN, 405)),
     "api.me": ("/api/v1/me", {**STAFF, ANON: 401}),
     "api.clearance": ("/api/v1/clearance/T0001", dict.fromkeys(OPEN, 401)),  # token, not session
     "api.clearance_bulk": ("/api/v1/clearance", dict.fromkeys(OPEN, 405)),

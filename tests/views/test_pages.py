@@ -95,6 +95,7 @@ def test_trainee_home_shows_their_profile_in_few_queries(app, client, login_as):
     with count_queries(app) as queries:
         page = client.get("/learn/").get_data(as_text=True)
     assert user.employee_no in page and "Hotline agent" in page and "Team t1" in page
-    # the signed-in user with roles, profile, module catalogue; then the clearance banner:
-    # tracks (cached after the first request), position, evidence, certificates
-    assert len(queries) <= 7
+    # the signed-in user with roles, profile, module catalogue, assignments; the clearance
+    # banner: tracks (cached after the first request), position, evidence, certificates;
+    # the unread notifications
+    assert len(queries) <= 9

@@ -7,7 +7,6 @@ import io
 
 import segno
 from flask import Blueprint, Flask, abort, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,23 +18,16 @@ bp = Blueprint("certification", __name__)
 role_required(bp)
 public_bp = Blueprint("verify", __name__)
 
-REMINDER_TEXTS = {
-    "window_open": _l("The renewal window of one of your certificates is open."),
-    "expiring_30": _l("One of your certificates expires within 30 days."),
-    "expiring_7": _l("One of your certificates expires within 7 days."),
-    "expired": _l("One of your certificates has expired: you are not cleared for it."),
-}
-
 # Pages where the banner would distract from the task at hand or cost the exam its speed.
-NO_BANNER = {"quizzes.take", "quizzes.finish", "calls.call", "verify.certificate"}
+NO_BANNER = {"quizzes.take", "quizzes.finish", "calls.call", "verify.certificate",
+             "auth.reset_password"}
 
 
 @bp.get("/")
 def index() -> str:
     now = utcnow()
     return render_template("certification/index.html", status=certification.status_of(
-        current_user, now), reminders=certification.reminders_of(current_user.id), now=now,
-        names=certification.requirement_names(), reminder_texts=REMINDER_TEXTS)
+        current_user, now), now=now, names=certification.requirement_names())
 
 
 @bp.get("/certificates/<int:cert_id>")

@@ -7,7 +7,6 @@ from trainingapp.models.certification import (
     ApiToken,
     CertificateSource,
     Certification,
-    Reminder,
     Track,
 )
 from trainingapp.models.learning import (
@@ -18,6 +17,7 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
+from trainingapp.models.notification import Notification
 from trainingapp.models.people_admin import ImportBatch, PasswordReset
 from trainingapp.models.quiz import (
     AttemptQuestion,
@@ -54,6 +54,7 @@ __all__ = [
     "Lesson",
     "LessonRead",
     "Module",
+    "Notification",
     "Observation",
     "PasswordReset",
     "Position",
@@ -61,7 +62,6 @@ __all__ = [
     "QuestionReport",
     "QuestionVersion",
     "QuizAttempt",
-    "Reminder",
     "ReportStatus",
     "Rubric",
     "RunStatus",

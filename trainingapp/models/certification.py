@@ -1,5 +1,5 @@
-"""Certification: tracks as loaded from the bank, the certificates people hold, reminders
-about them, and the API tokens rostering systems use to ask who is cleared for duty."""
+"""Certification: tracks as loaded from the bank, the certificates people hold, and the
+API tokens rostering systems use to ask who is cleared for duty."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainingapp.models.base import Base, enum_column, utcnow
@@ -58,20 +58,6 @@ class Certification(Base):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     track: Mapped[Track] = relationship(lazy="raise")
-
-
-class Reminder(Base):
-    """A reminder queued for a person about a certificate (sent when mail is set up)."""
-
-    __tablename__ = "reminder"
-    __table_args__ = (UniqueConstraint("certification_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    certification_id: Mapped[int] = mapped_column(ForeignKey("certification.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # window_open | expiring_30 | expiring_7 | expired
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):

@@ -91,6 +91,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    wants_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     hire_date: Mapped[date | None]
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)

@@ -23,10 +23,11 @@ from trainingapp.models import (
     Scenario,
     ScenarioRun,
     User,
+    utcnow,
 )
 from trainingapp.rules.assignments import Progress, status
 from trainingapp.rules.certification import evaluate
-from trainingapp.services import audit, certification
+from trainingapp.services import audit, certification, notifications
 
 
 class AssignmentError(ValueError):
@@ -66,6 +67,10 @@ def assign(actor: User | None, people: Iterable[User], kind: str, target: str,
             current.due_at, current.note = due_at, note.strip() or current.note
         audit.record("assigned", actor=actor, subject=person, kind=kind, target=target,
                      due_at=due_at.isoformat(), origin=origin)
+        db.session.flush()
+        notifications.notify(person.id, "assigned", f"assigned:{kind}:{target}:{due_at:%Y%m%d}",
+                             utcnow(), {"kind": kind, "target": target,
+                                        "due": due_at.isoformat()})
     return len(people)
 
 

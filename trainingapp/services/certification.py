@@ -25,7 +25,6 @@ from trainingapp.models import (
     Observation,
     Position,
     QuizAttempt,
-    Reminder,
     RunStatus,
     Scenario,
     ScenarioRun,
@@ -33,7 +32,7 @@ from trainingapp.models import (
     User,
 )
 from trainingapp.rules import certification as rules
-from trainingapp.services import audit
+from trainingapp.services import audit, notifications
 
 
 class CertificationError(ValueError):
@@ -300,6 +299,8 @@ def revoke(actor: User, cert: Certification, reason: str, now: datetime) -> None
     cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = now, actor.id, reason.strip()
     audit.record("certificate_revoked", actor=actor, subject_id=cert.user_id,
                  certificate=cert.id, reason=reason.strip())
+    notifications.notify(cert.user_id, "revoked", f"certificate:{cert.id}:revoked:{now:%Y%m%d%H%M}",
+                         now, {"certificate": cert.code, "reason": reason.strip()})
     _forget_statuses()
 
 
@@ -326,10 +327,9 @@ def by_code(code: str) -> Certification | None:
 # --- reminders ----------------------------------------------------------------------------------
 
 
-REMINDER_KINDS = ("window_open", "expiring_30", "expiring_7", "expired")
-
-
 def reminders_due(cert: Certification, track: dict[str, Any], now: datetime) -> list[str]:
+    """Which reminders a certificate calls for now: renewal window open, expiring within
+    30 and 7 days, expired."""
     if cert.expires_at is None or cert.revoked_at is not None:
         return []
     left = cert.expires_at - now
@@ -345,28 +345,16 @@ def reminders_due(cert: Certification, track: dict[str, Any], now: datetime) -> 
     return due
 
 
-def queue_reminders(now: datetime) -> int:
-    """Queue each reminder once per certificate (renewed certificates need none)."""
-    queued = 0
-    existing = set(db.session.execute(select(Reminder.certification_id, Reminder.kind)).all())
+def certificates_needing_reminders(now: datetime) -> list[tuple[Certification, str]]:
+    """(certificate, kind) for every reminder due now; a certificate already renewed by a
+    later one needs none."""
     certs = db.session.scalars(select(Certification).where(
         Certification.revoked_at.is_(None), Certification.expires_at.is_not(None))).all()
     renewed = {(c.user_id, c.track_id, c.valid_from) for c in certs}
     tracks = {t.id: t.content for t in db.session.scalars(select(Track))}
-    for cert in certs:
-        if (cert.user_id, cert.track_id, cert.expires_at) in renewed:
-            continue  # a renewal already starts when this one ends
-        for kind in reminders_due(cert, tracks[cert.track_id], now):
-            if (cert.id, kind) not in existing:
-                db.session.add(Reminder(user_id=cert.user_id, certification_id=cert.id,
-                                        kind=kind, created_at=now))
-                queued += 1
-    return queued
-
-
-def reminders_of(user_id: int) -> Sequence[Reminder]:
-    return db.session.scalars(select(Reminder).where(Reminder.user_id == user_id)
-                              .order_by(Reminder.created_at.desc()).limit(5)).all()
+    return [(cert, kind) for cert in certs
+            if (cert.user_id, cert.track_id, cert.expires_at) not in renewed
+            for kind in reminders_due(cert, tracks[cert.track_id], now)]
 
 
 def history_of(user_id: int) -> Sequence[AuditEvent]:

@@ -1,0 +1,90 @@
+"""Notifications: queued once each, read in the app, and emailed by `flask notify send`
+when SMTP is set up and the person wants email."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from trainingapp.extensions import db
+from trainingapp.models import Notification, User
+
+def notify(user_id: int, kind: str, ref: str, now: datetime, detail: dict[str, Any]) -> bool:
+    """Queue a notification unless the same one (``ref``) exists already."""
+    exists = db.session.scalar(select(Notification.id).where(
+        Notification.user_id == user_id, Notification.ref == ref))
+    if exists:
+        return False
+    db.session.add(Notification(user_id=user_id, kind=kind, ref=ref, detail=detail,
+                                created_at=now))
+    return True
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def latest(user_id: int, limit: int = 50) -> Sequence[Notification]:
+    return db.session.scalars(select(Notification).where(Notification.user_id == user_id)
+                              .order_by(Notification.created_at.desc(), Notification.id.desc())
+                              .limit(limit)).all()
+
+
+def mark_all_read(user_id: int, now: datetime) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=now))
+
+
+Mailer = Callable[[EmailMessage], None]
+
+
+def smtp_mailer() -> Mailer | None:
+    """A sender for TRAININGAPP_SMTP_URL (smtp://user:pass@host:port or smtps://…), or
+    None when mail is not set up."""
+    url = current_app.config.get("SMTP_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+
+    def send(message: EmailMessage) -> None:
+        client = (smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP)(
+            parts.hostname or "localhost", parts.port or (465 if parts.scheme == "smtps" else 25),
+            timeout=10)
+        with client:
+            if parts.username:
+                client.login(parts.username, parts.password or "")
+            client.send_message(message)
+
+    return send
+
+
+def deliver(now: datetime, text_for: Callable[[Notification, str], str],
+            mailer: Mailer | None) -> tuple[int, int]:
+    """Email what is waiting to people who want email and have an address; the rest is
+    marked delivered in the app only. Returns (emailed, in_app_only)."""
+    waiting = db.session.execute(
+        select(Notification, User).join(User, User.id == Notification.user_id)
+        .where(Notification.delivered_at.is_(None))).all()
+    emailed = in_app = 0
+    for note, person in waiting:
+        if mailer is not None and person.email and person.wants_email:
+            message = EmailMessage()
+            message["To"] = person.email
+            message["From"] = current_app.config.get("MAIL_FROM", "training@localhost")
+            message["Subject"] = text_for(note, person.language)
+            message.set_content(text_for(note, person.language))
+            mailer(message)
+            note.emailed = True
+            emailed += 1
+        else:
+            in_app += 1
+        note.delivered_at = now
+    return emailed, in_app
