@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, utcnow
-from trainingapp.services import assignments, audit, matrix, people
+from trainingapp.services import assignments, audit, evaluations, matrix, people, staff_import
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -68,3 +68,26 @@ def matrix_page() -> Response | str:
         return respond(rows, "certification-matrix")
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
                            groups=people.groups(), statuses=matrix.STATUSES, now=now)
+
+
+@bp.route("/satisfaction", methods=["GET", "POST"])
+def satisfaction() -> Response | str:
+    """Import per-person customer-satisfaction figures: every row or none."""
+    form = FlaskForm()
+    rows, problem = None, None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise staff_import.ImportFileError(_("Choose a .csv or .xlsx file."))
+            rows = evaluations.plan_satisfaction(upload.filename, upload.read())
+        except staff_import.ImportFileError as error:
+            problem = str(error)
+        else:
+            if not any(r.error for r in rows):
+                count = evaluations.apply_satisfaction(rows, current_user, upload.filename)
+                db.session.commit()
+                flash(ngettext("Imported %(num)d figure.", "Imported %(num)d figures.", count),
+                      "success")
+                return redirect(url_for(".satisfaction"))
+    return render_template("hr/satisfaction.html", form=form, rows=rows, problem=problem)

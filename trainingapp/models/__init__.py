@@ -9,6 +9,7 @@ from trainingapp.models.certification import (
     Certification,
     Track,
 )
+from trainingapp.models.evaluation import Evaluation
 from trainingapp.models.learning import (
     ContentRelease,
     Lesson,
@@ -49,6 +50,7 @@ __all__ = [
     "CertificateSource",
     "Certification",
     "DueDateExtension",
+    "Evaluation",
     "ContentRelease",
     "ImportBatch",
     "Lesson",

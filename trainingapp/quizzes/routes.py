@@ -28,6 +28,7 @@ from trainingapp.services import (
     assignments,
     calls,
     certification,
+    evaluations,
     learning,
     observations,
     people,
@@ -176,6 +177,7 @@ def history(user_id: int) -> str:
         assigned=assignments.for_people([person], utcnow())[person.id],
         titles=assignments.targets(),
         can_extend=person.id != current_user.id,
+        evaluated=evaluations.of([person.id])[person.id],
         can_award=current_user.has_role(Role.ADMIN))
 
 

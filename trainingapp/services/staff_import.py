@@ -56,7 +56,14 @@ class RowPlan:
 
 
 def read_rows(filename: str, data: bytes) -> list[dict[str, Any]]:
-    """Rows as {field: text, "_line": n} from a .csv or .xlsx file."""
+    """Staff rows as {field: text, "_line": n} from a .csv or .xlsx file."""
+    return read_table(filename, data, HEADERS, REQUIRED)
+
+
+def read_table(filename: str, data: bytes, headers: dict[str, str],
+               required: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as {field: text, "_line": n} from a .csv or .xlsx file whose first row names
+    the columns (``headers`` maps the names people use to fields)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         try:
@@ -79,8 +86,8 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, Any]]:
         raise ImportFileError(f"{filename}: upload a .csv or .xlsx file")
     if not table:
         raise ImportFileError(f"{filename}: the file is empty")
-    header = [HEADERS.get(h.strip().lower()) for h in table[0]]
-    missing = [f for f in REQUIRED if f not in header]
+    header = [headers.get(h.strip().lower()) for h in table[0]]
+    missing = [f for f in required if f not in header]
     if missing:
         raise ImportFileError(f"{filename}: row 1 needs the columns {', '.join(missing)} "
                               f"(found: {', '.join(h for h in table[0] if h)})")

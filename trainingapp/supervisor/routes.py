@@ -10,7 +10,14 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Role, utcnow
-from trainingapp.services import assignments, certification, observations, people, rosters
+from trainingapp.services import (
+    assignments,
+    certification,
+    evaluations,
+    observations,
+    people,
+    rosters,
+)
 from trainingapp.services.assignments import parse_due
 
 bp = Blueprint("supervisor", __name__)
@@ -27,7 +34,8 @@ def index() -> str:
                            titles=assignments.targets(),
                            recent=people.recent_scores([m.id for m in members]),
                            weakest=people.weakest_dimensions([m.id for m in members]),
-                           dimensions=observations.dimension_titles())
+                           dimensions=observations.dimension_titles(),
+                           evaluated=evaluations.of([m.id for m in members]))
 
 
 @bp.route("/assign", methods=["GET", "POST"])
@@ -107,3 +115,24 @@ def _ratings(content: dict) -> dict[str, int | None]:  # type: ignore[type-arg]
         ratings[dimension["id"]] = (int(raw) if raw.isdigit()
                                     and int(raw) <= observations.RATING_MAX else None)
     return ratings
+
+
+@bp.route("/people/<int:user_id>/evaluate", methods=["GET", "POST"])
+def evaluate(user_id: int) -> Response | str:
+    """A periodic evaluation of a team member: colleague evaluation and work performance."""
+    person = people.team_member(current_user, user_id) or abort(404)
+    form = FlaskForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            evaluations.record(current_user, person, request.form.get("period", "").strip(),
+                               request.form.get("colleague", 0, type=int),
+                               request.form.get("performance", 0, type=int),
+                               request.form.get("notes", "")[:4000])
+        except evaluations.EvaluationError:
+            problem = _("Give the period (2026-Q4 or 2026-11) and both scores from 1 to 5.")
+        else:
+            db.session.commit()
+            flash(_("The evaluation of %(name)s was saved.", name=person.full_name), "success")
+            return redirect(url_for("quizzes.history", user_id=person.id))
+    return render_template("supervisor/evaluate.html", person=person, form=form, problem=problem)
