@@ -11,6 +11,9 @@ from tests.e2e.conftest import screenshot, serious_violations, sign_in
 
 def test_hr_filters_the_matrix_and_downloads_an_export(page):
     sign_in(page, "H0001")
+    expect(page.get_by_role("heading", name="Charts")).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "hr-overview")
     page.get_by_role("link", name="Certification matrix").click()
     expect(page.get_by_role("heading", name="Certification matrix")).to_be_visible()
     assert serious_violations(page) == []

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import CertificateSource, Certification, Role, User, utcnow
+from trainingapp.models import CertificateSource, Certification, Position, Role, User, utcnow
 from trainingapp.services import certification
 
 
@@ -138,3 +138,17 @@ def test_admins_create_a_token_shown_once_and_revoke_it(app, client, make_user):
     client.post("/admin/tokens", data={"csrf_token": token, "revoke": "roster"})
     assert client.get("/api/v1/clearance/T0001",
                       headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+
+
+def test_no_banner_for_positions_that_need_no_certificate(client, login_as, tracks, app):
+    with app.app_context():
+        db.session.add(Position(code="hr-specialist", name_en="HR specialist",
+                                name_zh="人力资源专员"))
+        db.session.commit()
+    user = login_as(Role.HR)
+    with app.app_context():
+        person = db.session.get(User, user.id)
+        person.position_id = db.session.scalar(
+            select(Position.id).where(Position.code == "hr-specialist"))
+        db.session.commit()
+    assert "Not cleared for duty" not in client.get("/hr/").get_data(as_text=True)

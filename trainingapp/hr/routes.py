@@ -10,7 +10,15 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, utcnow
-from trainingapp.services import assignments, audit, evaluations, matrix, people, staff_import
+from trainingapp.services import (
+    assignments,
+    audit,
+    evaluations,
+    matrix,
+    people,
+    reports,
+    staff_import,
+)
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -19,9 +27,13 @@ role_required(bp, Role.HR)
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "").strip()[:64]
+    now = utcnow()
+    module_rates, call_rates = reports.pass_rates()
     return render_template(
         "hr/index.html", headcount=people.headcount_by_position(), teams=people.teams_count(),
         q=query, found=people.search_users(query, 1, per_page=20) if query else None,
+        share=reports.certified_share(now), expiring=reports.expiring_per_month(now),
+        module_rates=module_rates, call_rates=call_rates,
     )
 
 

@@ -1,0 +1,85 @@
+"""Company-wide figures for HR's charts, aggregated in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, case, func, or_, select
+
+from trainingapp.extensions import db
+from trainingapp.models import (
+    AttemptStatus,
+    Certification,
+    Module,
+    QuizAttempt,
+    RunStatus,
+    Scenario,
+    ScenarioRun,
+    User,
+)
+from trainingapp.rules.certification import add_months
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str | dict[str, str]
+    value: float
+    count: int = 0
+
+
+def _month_starts(now: datetime, back: int, ahead: int) -> list[datetime]:
+    first = datetime(now.year, now.month, 1, tzinfo=UTC)
+    return [add_months(first, n) for n in range(-back, ahead + 1)]
+
+
+def certified_share(now: datetime, months: int = 12) -> list[Bar]:
+    """Share of active staff holding a valid certificate at the start of each month."""
+    staff = db.session.scalar(select(func.count()).select_from(User).where(
+        User.is_active.is_(True), User.position_id.is_not(None))) or 0
+    bars = []
+    for moment in _month_starts(now, months - 1, 0):
+        held = db.session.scalar(
+            select(func.count(func.distinct(Certification.user_id)))
+            .join(User, User.id == Certification.user_id)
+            .where(User.is_active.is_(True), Certification.valid_from <= moment,
+                   or_(Certification.expires_at.is_(None), Certification.expires_at > moment),
+                   or_(Certification.revoked_at.is_(None), Certification.revoked_at > moment))
+        ) or 0
+        bars.append(Bar(f"{moment:%Y-%m}", 100 * held / staff if staff else 0.0, held))
+    return bars
+
+
+def expiring_per_month(now: datetime, months: int = 12) -> list[Bar]:
+    """Certificates ending in each coming month, not counting those already renewed."""
+    later = Certification.__table__.alias("later")
+    renewed = select(later.c.id).where(later.c.user_id == Certification.user_id,
+                                       later.c.track_id == Certification.track_id,
+                                       later.c.valid_from == Certification.expires_at,
+                                       later.c.revoked_at.is_(None)).exists()
+    ends = db.session.scalars(select(Certification.expires_at).where(
+        Certification.revoked_at.is_(None), Certification.expires_at > now,
+        Certification.expires_at < add_months(now, months), ~renewed)).all()
+    counts: dict[str, int] = {}
+    for moment in ends:
+        counts[f"{moment:%Y-%m}"] = counts.get(f"{moment:%Y-%m}", 0) + 1
+    return [Bar(f"{m:%Y-%m}", counts.get(f"{m:%Y-%m}", 0), counts.get(f"{m:%Y-%m}", 0))
+            for m in _month_starts(now, 0, months - 1)]
+
+
+def pass_rates() -> tuple[list[Bar], list[Bar]]:
+    """Share of finished quiz attempts and practice calls that passed, per module and call."""
+    passed = func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0))
+    modules = db.session.execute(
+        select(Module.title, func.count(QuizAttempt.id), passed)
+        .join(QuizAttempt, and_(QuizAttempt.module_id == Module.id,
+                                QuizAttempt.status != AttemptStatus.IN_PROGRESS))
+        .group_by(Module.id, Module.title).order_by(Module.position)).all()
+    run_passed = func.sum(case((ScenarioRun.passed.is_(True), 1), else_=0))
+    calls = db.session.execute(
+        select(Scenario.title, func.count(ScenarioRun.id), run_passed)
+        .join(ScenarioRun, and_(ScenarioRun.scenario_id == Scenario.id,
+                                ScenarioRun.status == RunStatus.FINISHED))
+        .group_by(Scenario.id, Scenario.title).order_by(Scenario.slug)).all()
+    return ([Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in modules],
+            [Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in calls])
