@@ -2,11 +2,14 @@
 module to the team. axe scans the workspace pages on the way."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
+from trainingapp.extensions import db
+from trainingapp.models import Assignment, utcnow
 
 
 def test_hr_filters_the_matrix_and_downloads_an_export(page):
@@ -27,7 +30,7 @@ def test_hr_filters_the_matrix_and_downloads_an_export(page):
     assert content.startswith("employee_no,name,") and "T0001" in content
 
 
-def test_a_supervisor_assigns_a_module_to_the_team(page):
+def test_a_supervisor_assigns_a_module_to_the_team_and_sees_it_overdue(page, live_app):
     sign_in(page, "S0001")
     assert serious_violations(page) == []
     page.get_by_role("link", name="Assign training").click()
@@ -38,6 +41,14 @@ def test_a_supervisor_assigns_a_module_to_the_team(page):
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text(re.compile(r"Assigned to \d+ (person|people)\."))).to_be_visible()
     expect(page.get_by_role("link", name="Information security and customer privacy").first).to_be_visible()
+    with live_app.app_context():  # the clock moves past the due date
+        db.session.execute(Assignment.__table__.update().where(
+            Assignment.target == "privacy").values(due_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    page.get_by_label("Show").select_option("overdue")
+    page.get_by_role("button", name="Apply").click()
+    row = page.get_by_role("row").filter(has_text="T0001")
+    expect(row.get_by_text("Overdue").first).to_be_visible()
     page.get_by_role("link", name="Roster check: who on a shift is cleared").click()
     assert serious_violations(page) == []
     screenshot(page, "team")

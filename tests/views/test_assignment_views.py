@@ -110,3 +110,28 @@ def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, 
     with count_queries(app) as large:
         client.get("/supervisor/")
     assert len(small) == len(large)
+
+
+def test_the_team_page_filters_and_sorts(app, client, make_user):
+    from datetime import timedelta
+
+    from trainingapp.models import User, utcnow
+    from trainingapp.services import assignments
+
+    sync_fixture_bank(app, "cert_bank")
+    late = make_user("T5951", team="t1")
+    fine = make_user("T5952", team="t1")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+    with app.app_context():
+        for person, due in ((late, utcnow() - timedelta(days=1)),
+                            (fine, utcnow() + timedelta(days=9))):
+            assignments.assign(None, [db.session.get(User, person.id)], "module", "greeting", due)
+        db.session.execute(Assignment.__table__.update().where(
+            Assignment.kind == "track").values(due_at=utcnow() + timedelta(days=30)))
+        db.session.commit()
+    login(client, supervisor.employee_no)
+    overdue = client.get("/supervisor/?show=overdue").get_data(as_text=True)
+    assert late.employee_no in overdue and fine.employee_no not in overdue
+    ordered = client.get("/supervisor/?sort=overdue").get_data(as_text=True)
+    assert ordered.index(late.employee_no) < ordered.index(fine.employee_no)
+    assert "Overdue" in ordered

@@ -172,6 +172,7 @@ def history(user_id: int) -> str:
         runs=calls.runs_of(person.id), observations=observations.observations_of(person.id),
         certification=certification.status_of(person, utcnow()),
         certificate_history=certification.history_of(person.id),
+        certificate_actions=certification.CERTIFICATE_ACTIONS,
         all_tracks=certification.live_tracks(), form=FlaskForm(),
         can_revoke=current_user.has_role(Role.HR, Role.ADMIN),
         assigned=assignments.for_people([person], utcnow())[person.id],

@@ -24,13 +24,32 @@ bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
 
 
+SHOW = ("all", "not_cleared", "overdue")
+SORT = ("team", "name", "overdue")
+
+
 @bp.get("/")
 def index() -> str:
     members = people.team_members(current_user)
     now = utcnow()
-    return render_template("supervisor/index.html", members=members, now=now,
-                           statuses={s.user.id: s for s in certification.statuses(members, now)},
-                           assigned=assignments.for_people(members, now),
+    statuses = {s.user.id: s for s in certification.statuses(members, now)}
+    assigned = assignments.for_people(members, now)
+    show = request.args.get("show", "all") if request.args.get("show") in SHOW else "all"
+    sort = request.args.get("sort", "team") if request.args.get("sort") in SORT else "team"
+
+    def overdue(member_id: int) -> int:
+        return sum(v.progress == "overdue" for v in assigned[member_id])
+
+    shown = [m for m in members if show == "all"
+             or (show == "not_cleared" and not statuses[m.id].clearance.cleared)
+             or (show == "overdue" and overdue(m.id))]
+    if sort == "name":
+        shown.sort(key=lambda m: m.full_name)
+    elif sort == "overdue":
+        shown.sort(key=lambda m: (-overdue(m.id), m.full_name))
+    return render_template("supervisor/index.html", members=shown, now=now, show=show,
+                           sort=sort, team_size=len(members), statuses=statuses,
+                           assigned=assigned,
                            titles=assignments.targets(),
                            recent=people.recent_scores([m.id for m in members]),
                            weakest=people.weakest_dimensions([m.id for m in members]),
