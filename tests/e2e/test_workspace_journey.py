@@ -30,20 +30,21 @@ def test_hr_filters_the_matrix_and_downloads_an_export(page):
     assert content.startswith("employee_no,name,") and "T0001" in content
 
 
-def test_a_supervisor_assigns_a_module_to_the_team_and_sees_it_overdue(page, live_app):
+def test_a_supervisor_assigns_a_call_to_the_team_and_sees_it_overdue(page, live_app):
     sign_in(page, "S0001")
     assert serious_violations(page) == []
     page.get_by_role("link", name="Assign training").click()
-    page.get_by_label("What").select_option("module:privacy")
+    page.get_by_label("What").select_option("scenario:repeat-complainant")
     page.get_by_label("The whole team").check()
     page.get_by_label("Due date").fill("2031-06-30")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text(re.compile(r"Assigned to \d+ (person|people)\."))).to_be_visible()
-    expect(page.get_by_role("link", name="Information security and customer privacy").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Third call, still broken")).first).to_be_visible()
     with live_app.app_context():  # the clock moves past the due date
         db.session.execute(Assignment.__table__.update().where(
-            Assignment.target == "privacy").values(due_at=utcnow() - timedelta(minutes=1)))
+            Assignment.target == "repeat-complainant").values(
+                due_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     page.get_by_label("Show").select_option("overdue")
     page.get_by_role("button", name="Apply").click()
