@@ -2,7 +2,6 @@
 its public check, revoking, outside awards, the supervisor's roster check, API tokens."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import FIXTURES, count_queries, csrf_token, login, sync_fixture_bank
+from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
-from trainingapp.models import GRANTED_ROLES, Position, Role, Team, User, utcnow
+from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
 from trainingapp.services import staff_import, users
 
 bp = Blueprint("people", __name__)

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
-from trainingapp.models import Position, Role, Team, utcnow
+from trainingapp.workspace.assigning import assign_from_form
+from trainingapp.models import Role, utcnow
 from trainingapp.services import (
     assignments,
     audit,
@@ -44,24 +45,10 @@ def assign() -> Response | str:
     errors: list[str] = []
     if form.validate_on_submit():
         group, _sep, code = request.form.get("who", "").partition(":")
-        chosen = people.in_group(group, code)
-        kind, _sep, target = request.form.get("what", "").partition(":")
-        due = assignments.parse_due(request.form.get("due", ""))
-        if not chosen:
-            errors.append(_("Nobody is in that position or team."))
-        if due is None:
-            errors.append(_("Give the due date as YYYY-MM-DD."))
+        errors = assign_from_form(people.in_group(group, code),
+                                  _("Nobody is in that position or team."))
         if not errors:
-            try:
-                count = assignments.assign(current_user, chosen, kind, target, due,
-                                           request.form.get("note", "")[:1000])
-            except assignments.AssignmentError:
-                errors.append(_("Choose what to assign."))
-            else:
-                db.session.commit()
-                flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.",
-                               count), "success")
-                return redirect(url_for(".index"))
+            return redirect(url_for(".index"))
     return render_template("hr/assign.html", form=form, errors=errors,
                            titles=assignments.targets(), groups=people.groups(), now=utcnow())
 

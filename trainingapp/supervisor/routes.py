@@ -2,13 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
+from trainingapp.workspace.assigning import assign_from_form
 from trainingapp.models import Role, utcnow
 from trainingapp.services import (
     assignments,
@@ -18,7 +18,6 @@ from trainingapp.services import (
     people,
     rosters,
 )
-from trainingapp.services.assignments import parse_due
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
@@ -66,23 +65,9 @@ def assign() -> Response | str:
     if form.validate_on_submit():
         chosen = set(request.form.getlist("people"))
         picked = [m for m in members if request.form.get("whole_team") or str(m.id) in chosen]
-        kind, _sep, target = request.form.get("what", "").partition(":")
-        due = parse_due(request.form.get("due", ""))
-        if not picked:
-            errors.append(_("Choose who gets it."))
-        if due is None:
-            errors.append(_("Give the due date as YYYY-MM-DD."))
+        errors = assign_from_form(picked, _("Choose who gets it."))
         if not errors:
-            try:
-                count = assignments.assign(current_user, picked, kind, target, due,
-                                           request.form.get("note", "")[:1000])
-            except assignments.AssignmentError:
-                errors.append(_("Choose what to assign."))
-            else:
-                db.session.commit()
-                flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.",
-                               count), "success")
-                return redirect(url_for(".index"))
+            return redirect(url_for(".index"))
     return render_template("supervisor/assign.html", members=members, form=form, errors=errors,
                            titles=assignments.targets())
 

@@ -1,0 +1,1 @@
+"""Pieces shared by the supervisor's and HR's workspace pages."""
