@@ -308,3 +308,16 @@ def test_close_overdue_command(app, runner, client, login_as, drill):
         db.session.commit()
     result = runner.invoke(args=["quiz", "close-overdue"])
     assert result.exit_code == 0 and "Closed 1 overdue attempt(s)." in result.output
+
+
+def test_a_passing_submit_stays_within_its_query_budget(app, client, login_as, drill):
+    """Passing also re-evaluates the person's certification in the same transaction."""
+    login_as()
+    client.get("/learn/")  # tracks cached, as on a running server
+    url = start(client)
+    client.post(url, data={**right_answers(app, url), "csrf_token": csrf_token(client, url),
+                           "go": "finish"})
+    token = csrf_token(client, url)
+    with count_queries(app) as queries:
+        client.post(f"{url}/submit", data={"csrf_token": token})
+    assert len(queries) <= 10
