@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from trainingapp.services import (
     api_tokens,
     certification,
     demo,
+    generate,
     notifications,
     quizzes,
     reminders,
@@ -132,6 +134,29 @@ def seed() -> None:
     for account, created in outcome:
         state = "created" if created else "already there"
         click.echo(f"  {account.employee_no}  {account.role.value:<10}  {state}")
+
+
+@demo_cli.command("generate")
+@click.option("--staff", type=click.IntRange(1), default=10_000, show_default=True)
+@click.option("--years", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="How far back hiring and history go.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="The same seed gives the same data.")
+def generate_data(staff: int, years: int, seed: int) -> None:
+    """A large, realistic data set (teams, staff, attempts, calls, certificates in every
+    status, audit rows) for measuring speed. Needs the content synced; refuses to run
+    twice on one database."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Refused: generated staff are never added in production.")
+    started = time.monotonic()
+    try:
+        counts = generate.generate(staff, years, seed, utcnow(),
+                                   progress=lambda n: click.echo(f"  {n} staff", err=True))
+    except generate.GenerateError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Generated in {time.monotonic() - started:.0f} s: " + ", ".join(
+        f"{n} {name}" for name, n in sorted(counts.items())))
 
 
 @quiz_cli.command("close-overdue")

@@ -57,6 +57,28 @@ def test_each_status_is_counted_and_filtered(app, hr_client, make_user):
     assert "1 person" in by_team
 
 
+def test_a_revoked_renewal_after_an_expiry_reads_revoked_as_the_rules_say(app, hr_client,
+                                                                          make_user):
+    person = make_user("R001", team="t1")
+    with app.app_context():
+        track = certification.get_track("hotline-agent")
+        now = utcnow()
+        first_end = now - timedelta(days=40)
+        db.session.add_all([
+            Certification(user_id=person.id, track_id=track.id, source=CertificateSource.EARNED,
+                          valid_from=first_end - timedelta(days=365), expires_at=first_end),
+            Certification(user_id=person.id, track_id=track.id, source=CertificateSource.EARNED,
+                          valid_from=first_end, expires_at=first_end + timedelta(days=365),
+                          revoked_at=now - timedelta(days=10))])
+        db.session.commit()
+        from trainingapp.services import matrix
+
+        built = matrix.build(matrix.Filters(), now)
+        rules_say = certification.status_of(
+            db.session.get(User, person.id), now).clearance.tracks["hotline-agent"].status
+        assert built.cells[(person.id, track.id)][0] == rules_say == "revoked"
+
+
 def test_pages_of_fifty(app, hr_client, make_user):
     for i in range(55):
         make_user(f"P{i:03d}", team="t1")

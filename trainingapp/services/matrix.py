@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Response
 from openpyxl import Workbook
-from sqlalchemy import Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 
 from trainingapp.extensions import db
 from trainingapp.models import Certification, Position, Team, User
@@ -68,15 +68,19 @@ def _cells(now: datetime) -> Select[Any] | None:
                     func.max(func.coalesce(Certification.expires_at, FOREVER)).label("until"))
              .where(Certification.revoked_at.is_(None))
              .group_by(Certification.user_id, Certification.track_id).subquery("valid"))
-    revoked = (select(Certification.user_id, Certification.track_id)
+    revoked = (select(Certification.user_id, Certification.track_id,
+                      func.max(Certification.revoked_at).label("last"))
                .where(Certification.revoked_at.is_not(None))
                .group_by(Certification.user_id, Certification.track_id).subquery("revoked"))
+    # As the rules decide: with nothing valid now, whichever ended last, the last expiry
+    # or the last revocation, names the status.
     status = case(
         (and_(valid.c.until > now, _days_left(now, valid.c.until) > required.c.window),
          "certified"),
         (valid.c.until > now, "renewal_due"),
+        (and_(revoked.c.last.is_not(None),
+              or_(valid.c.until.is_(None), revoked.c.last >= valid.c.until)), "revoked"),
         (valid.c.until.is_not(None), "expired"),
-        (revoked.c.user_id.is_not(None), "revoked"),
         else_="none",
     )
     return (
