@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app trainingapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages db clean
+.PHONY: run test bench install translations messages db clean
 
 run: install translations db
 	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl+C stops)"
@@ -19,6 +19,12 @@ test: install translations
 	else \
 		echo "PostgreSQL run skipped: TRAININGAPP_TEST_DATABASE_URL is not set."; \
 	fi
+
+# Benchmarks under gunicorn (see bench/run.py); BENCH_ARGS="--full" for 10k/100k staff.
+# PostgreSQL too when TRAININGAPP_BENCH_POSTGRES_URL names a server (a database is made).
+bench: install translations
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -23,6 +23,7 @@ from sqlalchemy import event, inspect, text
 
 from trainingapp import create_app
 from trainingapp.config import TestingConfig
+from trainingapp.database import is_query
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
 from trainingapp.services import users
@@ -198,17 +199,13 @@ def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..
     return _login
 
 
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
-
-
 @contextmanager
 def count_queries(app: Flask) -> Iterator[list[str]]:
     """Collect the SQL statements the app runs inside the block."""
     statements: list[str] = []
 
     def _record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        # transaction control is not a query (and PostgreSQL's BEGIN is implicit)
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+        if is_query(statement):
             statements.append(statement)
 
     with app.app_context():

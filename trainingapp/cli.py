@@ -142,7 +142,9 @@ def seed() -> None:
               help="How far back hiring and history go.")
 @click.option("--seed", type=int, default=1, show_default=True,
               help="The same seed gives the same data.")
-def generate_data(staff: int, years: int, seed: int) -> None:
+@click.option("--cohort", type=click.IntRange(0), default=0, show_default=True,
+              help="Also a class of new hotline agents starting today (C00001…).")
+def generate_data(staff: int, years: int, seed: int, cohort: int) -> None:
     """A large, realistic data set (teams, staff, attempts, calls, certificates in every
     status, audit rows) for measuring speed. Needs the content synced; refuses to run
     twice on one database."""
@@ -150,7 +152,7 @@ def generate_data(staff: int, years: int, seed: int) -> None:
         raise click.ClickException("Refused: generated staff are never added in production.")
     started = time.monotonic()
     try:
-        counts = generate.generate(staff, years, seed, utcnow(),
+        counts = generate.generate(staff, years, seed, utcnow(), cohort=cohort,
                                    progress=lambda n: click.echo(f"  {n} staff", err=True))
     except generate.GenerateError as error:
         raise click.ClickException(str(error)) from None

@@ -70,6 +70,9 @@ class Config:
         # The question bank folder; None: question_bank/ beside the package.
         self.QUESTION_BANK = get("QUESTION_BANK")
 
+        # Add a Server-Timing header with each response's query count and time (benchmarks).
+        self.SERVER_TIMING = _bool(get("SERVER_TIMING"), False)
+
         self.MAX_CONTENT_LENGTH = int(get("MAX_UPLOAD_MB", "16")) * 1024 * 1024
         self.TRUSTED_PROXIES = int(get("TRUSTED_PROXIES", "0"))
 

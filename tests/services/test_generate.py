@@ -77,9 +77,15 @@ def test_generate_needs_the_content(app):
 
 def test_the_command_reports_what_it_made(app, runner):
     sync_fixture_bank(app, "cert_bank")
-    result = runner.invoke(args=["demo", "generate", "--staff", "30", "--years", "1"])
+    result = runner.invoke(args=["demo", "generate", "--staff", "30", "--years", "1",
+                                 "--cohort", "5"])
     assert result.exit_code == 0, result.output
-    assert "30 staff" in result.output
+    assert "30 staff" in result.output and "5 new_hires" in result.output
+    with app.app_context():
+        hires = db.session.scalars(select(User).where(User.employee_no.like("C%"))).all()
+        assert len(hires) == 5
+        assert all(s.clearance.tracks["hotline-agent"].status == "not_started"
+                   for s in certification.statuses(hires, NOW))
     again = runner.invoke(args=["demo", "generate", "--staff", "30"])
     assert again.exit_code != 0
     assert "already here" in again.output

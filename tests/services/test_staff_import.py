@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Team, User
+from trainingapp.rules.passwords import is_usable
 from trainingapp.services import demo, staff_import, users
 
 GOOD = (
@@ -42,7 +43,11 @@ def test_a_good_file_creates_updates_and_assigns_supervisors(seeded):
     db.session.refresh(sun, ["supervised_teams"])
     assert [t.code for t in sun.supervised_teams] == ["hotline-2"]
     assert db.session.scalar(select(Team).where(Team.code == "hotline-2")) is not None
-    assert users.get_by_employee_no("T2001").language == "zh"
+    zhou = users.get_by_employee_no("T2001")
+    assert zhou.language == "zh"
+    # No one knows an imported person's password: none is hashed; a one-time link sets it.
+    assert not is_usable(zhou.password_hash)
+    assert users.authenticate("T2001", zhou.password_hash) is None
     assert db.session.scalar(select(AuditEvent.detail).where(
         AuditEvent.action == "staff_imported")) == {"file": "staff.csv", "created": 2,
                                                     "updated": 0, "unchanged": 1}

@@ -7,10 +7,13 @@ from trainingapp.rules.passwords import (
     PolicyViolation,
     check_policy,
     hash_password,
+    is_usable,
+    unusable_hash,
     verify_password,
 )
 
 PRODUCTION_COST = HashCost()
+CHEAP = HashCost(memory_kib=1024, time_cost=1)
 
 
 def test_default_cost_meets_the_owasp_floor():
@@ -66,3 +69,11 @@ def test_policy_refuses(password, violation):
 )
 def test_policy_accepts(password):
     assert check_policy(password, "T0042") is None
+
+
+def test_an_unusable_hash_verifies_nothing_and_is_never_an_argon2_hash():
+    marker = unusable_hash()
+    assert not is_usable(marker) and is_usable(hash_password("x" * 12, CHEAP))
+    assert marker != unusable_hash()
+    assert not verify_password(marker, marker, CHEAP).ok
+    assert not verify_password(marker, "", CHEAP).ok

@@ -1,9 +1,12 @@
 """Headers, error pages, health probes and the pages each role lands on."""
 
+import re
+
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import count_queries, make_app
+from tests.conftest import count_queries, login, make_app
 from trainingapp import database
 
 
@@ -99,3 +102,40 @@ def test_trainee_home_shows_their_profile_in_few_queries(app, client, login_as):
     # banner: tracks (cached after the first request), position, evidence, certificates;
     # the unread notifications
     assert len(queries) <= 9
+
+
+def test_server_timing_reports_the_queries_of_each_response(migrated_url, make_user):
+    app = make_app(migrated_url, SERVER_TIMING=True)
+    client = app.test_client()
+    person = make_user("ST01")
+    assert login(client, person.employee_no).status_code == 302
+    header = client.get("/learn/").headers["Server-Timing"]
+    assert re.fullmatch(r'db;dur=[0-9.]+;desc="[1-9][0-9]* queries"', header), header
+    assert "Server-Timing" not in make_app(migrated_url).test_client().get("/healthz").headers
+
+
+def test_a_state_changing_request_on_sqlite_takes_the_write_lock_first(app, client, make_user):
+    """A read transaction that later writes fails at once when another worker wrote in
+    between; a POST starts with BEGIN IMMEDIATE and waits its turn instead."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite only")
+    person = make_user("WL01")
+    begins: list[str] = []
+
+    def _record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    with app.app_context():
+        engine = database.db.engine
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        client.get("/login")
+        assert begins == [] or set(begins) == {"BEGIN"}
+        login(client, person.employee_no)
+        assert begins and begins[-1] == "BEGIN IMMEDIATE"
+        begins.clear()
+        client.get("/learn/")
+        assert set(begins) == {"BEGIN"}
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp.auth.access import role_required
+from trainingapp.database import begin_write
 from trainingapp.extensions import db
 from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, Role, utcnow
@@ -75,6 +76,7 @@ def take(attempt_id: int) -> Response | str:
     attempt = _own(attempt_id)
     now = utcnow()
     if attempt.is_open and not accepts_answers(now, attempt.deadline_at, quizzes.grace()):
+        begin_write()  # a GET that closes the attempt it finds past its time
         quizzes.close(attempt, now)
         db.session.commit()
         return _time_is_up(attempt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from dataclasses import dataclass
 from functools import cache
 
@@ -39,6 +40,19 @@ def _hasher(cost: HashCost) -> PasswordHasher:
 
 def hash_password(password: str, cost: HashCost) -> str:
     return _hasher(cost).hash(password)
+
+
+UNUSABLE = "!"  # no argon2 hash starts with it
+
+
+def unusable_hash() -> str:
+    """For an account whose password is set later through a one-time link: nothing
+    verifies against it, and making it costs no hashing (a staff import of thousands)."""
+    return UNUSABLE + secrets.token_hex(16)
+
+
+def is_usable(password_hash: str) -> bool:
+    return not password_hash.startswith(UNUSABLE)
 
 
 def verify_password(password_hash: str, password: str, cost: HashCost) -> Verification:

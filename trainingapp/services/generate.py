@@ -50,6 +50,7 @@ from trainingapp.rules.passwords import hash_password
 from trainingapp.services import certification, demo, users
 
 PREFIX = "G"  # employee numbers G000001…; nothing else uses it
+COHORT_PREFIX = "C"  # an exam-day class of new hires: C00001…
 TEAM_SIZE = 12
 HR_EVERY = 2000
 SITES = ["Contact centre East", "Contact centre West", "Contact centre North",
@@ -108,10 +109,11 @@ def _insert_returning_ids(model: Any, rows: list[dict[str, Any]]) -> list[int]:
 
 
 class Generator:
-    def __init__(self, staff: int, years: int, seed: int, now: datetime) -> None:
-        if staff < 1 or years < 1:
+    def __init__(self, staff: int, years: int, seed: int, now: datetime,
+                 cohort: int = 0) -> None:
+        if staff < 1 or years < 1 or cohort < 0:
             raise GenerateError("staff and years must be at least 1")
-        self.staff, self.years, self.now = staff, years, now
+        self.staff, self.years, self.now, self.cohort = staff, years, now, cohort
         self.rng = random.Random(seed)
         self.counts: Counter[str] = Counter()
 
@@ -367,11 +369,33 @@ class Generator:
             self.counts["staff"] += len(ids)
             if progress:
                 progress(self.counts["staff"])
+        if self.cohort:
+            self._new_hires(team_ids[-1])
         return self.counts
 
+    def _new_hires(self, team_id: int) -> None:
+        """Today's class: new hotline agents with nothing done yet (the exam-day load)."""
+        today = self.now
+        rows = [{**self._person(1, [team_id])[0], "employee_no": f"{COHORT_PREFIX}{n:05d}",
+                 "email": f"{COHORT_PREFIX.lower()}{n:05d}@staff.invalid",
+                 "position_id": self.positions["hotline-agent"], "team_id": team_id,
+                 "is_active": True, "hire_date": today.date(), "created_at": today,
+                 "password_changed_at": today, "last_login_at": None}
+                for n in range(1, self.cohort + 1)]
+        batch = _Batch()
+        track = self.tracks["hotline-agent"]
+        for user_id in _insert_returning_ids(User, rows):
+            batch.assignments.append({
+                "user_id": user_id, "kind": AssignmentKind.TRACK, "target": track.slug,
+                "due_at": today + timedelta(days=track.content["due_days"]), "note": "",
+                "origin": "onboarding", "assigned_by_id": None, "assigned_at": today})
+        self._flush(batch)
+        self.counts["new_hires"] = len(rows)
 
-def generate(staff: int, years: int, seed: int, now: datetime,
+
+def generate(staff: int, years: int, seed: int, now: datetime, *, cohort: int = 0,
              progress: Callable[[int], None] | None = None) -> Counter[str]:
-    """Add ``staff`` generated people with ``years`` of history; returns row counts."""
-    return Generator(staff, years, seed, now).run(progress)
+    """Add ``staff`` generated people with ``years`` of history, and a ``cohort`` of new
+    hires starting today; returns row counts."""
+    return Generator(staff, years, seed, now, cohort).run(progress)
 

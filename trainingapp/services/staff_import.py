@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -245,7 +244,7 @@ def apply(plans: Sequence[RowPlan], actor: User | None, filename: str) -> Import
         if item.action == "create":
             people[item.employee_no] = users.create_user(
                 employee_no=item.employee_no, full_name=values["full_name"],
-                password=secrets.token_urlsafe(24), email=values["email"],
+                password=None, email=values["email"],
                 team=team_for(values["team"]), position=positions.get(values["position"] or ""),
                 hire_date=date.fromisoformat(values["hire_date"]) if values["hire_date"] else None,
                 language=values["language"] or "en", actor=actor)

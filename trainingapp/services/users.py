@@ -29,6 +29,8 @@ from trainingapp.rules.passwords import (
     PolicyViolation,
     check_policy,
     hash_password,
+    is_usable,
+    unusable_hash,
     verify_password,
 )
 from trainingapp.services import assignments, audit
@@ -101,7 +103,7 @@ def create_user(
     *,
     employee_no: str,
     full_name: str,
-    password: str,
+    password: str | None,
     email: str | None = None,
     roles: Iterable[Role] = (),
     team: Team | None = None,
@@ -113,14 +115,15 @@ def create_user(
     employee_no = employee_no.strip()
     if get_by_employee_no(employee_no) is not None:
         raise AccountError(f"employee number {employee_no!r} is already taken")
-    violation = check_policy(password, employee_no)
+    violation = check_policy(password, employee_no) if password is not None else None
     if violation:
         raise PasswordRejected(violation)
     user = User(
         employee_no=employee_no,
         full_name=full_name.strip(),
         email=(email or "").strip() or None,
-        password_hash=hash_password(password, password_cost()),
+        password_hash=(hash_password(password, password_cost()) if password is not None
+                       else unusable_hash()),
         team=team,
         position=position,
         hire_date=hire_date,
@@ -140,9 +143,11 @@ def create_user(
 def authenticate(employee_no: str, password: str) -> User | None:
     """The user for these credentials, or None; the same work whether or not they exist."""
     user = get_by_employee_no(employee_no)
+    db.session.commit()  # no transaction (nor SQLite write lock) held while hashing
     cost = password_cost()
-    result = verify_password(user.password_hash if user else _dummy_hash(), password, cost)
-    if user is None or not result.ok or not user.is_active:
+    usable = user is not None and is_usable(user.password_hash)
+    result = verify_password(user.password_hash if usable else _dummy_hash(), password, cost)
+    if user is None or not usable or not result.ok or not user.is_active:
         audit.record("login_failed", subject=user, employee_no=employee_no[:32])
         return None
     if result.needs_rehash:
