@@ -28,6 +28,8 @@ from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
 from trainingapp.services import users
 from trainingapp.services.certification import forget_tracks
+from trainingapp.services.matrix import forget_summaries
+from trainingapp.services.quizzes import forget_pools
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -111,6 +113,8 @@ def app(migrated_url: str) -> Iterator[Flask]:
     app = make_app(migrated_url)
     yield app
     forget_tracks()
+    forget_pools()
+    forget_summaries()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

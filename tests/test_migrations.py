@@ -58,4 +58,10 @@ def test_sqlite_database_is_in_wal_mode(tmp_path):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        db.engine.dispose()
+    strict = make_app(f"sqlite:///{tmp_path / 'wal.db'}", SQLITE_SYNCHRONOUS="FULL")
+    with strict.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    with strict.app_context():
         db.engine.dispose()

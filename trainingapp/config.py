@@ -43,6 +43,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = get("DATABASE_URL")  # None: SQLite in the instance folder
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SQLITE_BUSY_TIMEOUT_MS = int(get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+        self.SQLITE_SYNCHRONOUS = (get("SQLITE_SYNCHRONOUS", "NORMAL") or "").upper()
+        if self.SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):
+            raise ConfigError(f"{ENV_PREFIX}SQLITE_SYNCHRONOUS must be NORMAL or FULL")
 
         # Login throttling: Flask-Limiter storage. memory:// is per process; production
         # with several workers or instances uses Redis (redis://host:6379/0).

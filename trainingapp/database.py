@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                          app.config["SQLITE_SYNCHRONOUS"])
         app.before_request(_state_changes_lock_first)
         app.teardown_request(_end_of_request)
     if app.config.get("SERVER_TIMING"):
@@ -60,7 +61,7 @@ def _add_server_timing(app: Flask, engine: Engine) -> None:
 _write_lock_first: ContextVar[bool] = ContextVar("write_lock_first", default=False)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
     in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -71,6 +72,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # NORMAL: in WAL mode a commit does not wait for the disk (checkpoints do); an
+        # application crash loses nothing, a power cut may lose the last moments. FULL
+        # waits for the disk at every commit (several times slower for autosaves).
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
         # WAL persists in the file: set it once, when the database is new, not on every
         # connect (switching modes from several workers at once fails).
         if not in_memory and cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

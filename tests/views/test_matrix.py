@@ -79,6 +79,36 @@ def test_a_revoked_renewal_after_an_expiry_reads_revoked_as_the_rules_say(app, h
         assert built.cells[(person.id, track.id)][0] == rules_say == "revoked"
 
 
+def test_counts_are_kept_a_minute_unless_a_certificate_changes_here(app, hr_client, make_user):
+    from trainingapp.services import matrix
+
+    person = make_user("K001", team="t1")
+    with app.app_context():
+        now = utcnow()
+        track_id = certification.get_track("hotline-agent").id
+        first = matrix.build(matrix.Filters(), now)
+        assert first.counts[track_id].get("certified", 0) == 0
+        # a certificate written behind this process's back: counts wait for the minute …
+        db.session.add(Certification(
+            user_id=person.id, track_id=track_id, source=CertificateSource.EARNED,
+            valid_from=now - timedelta(days=1), expires_at=now + timedelta(days=300)))
+        db.session.commit()
+        soon = matrix.build(matrix.Filters(), now + timedelta(seconds=30))
+        assert soon.counts[track_id].get("certified", 0) == 0
+        assert soon.cells[(person.id, track_id)][0] == "certified"  # the rows are current
+        later = matrix.build(matrix.Filters(), now + timedelta(seconds=61))
+        assert later.counts[track_id]["certified"] == 1
+        # … but one changed through this process is counted at once
+        cert = db.session.scalar(select(Certification).where(Certification.user_id == person.id))
+        hr = db.session.scalar(select(User).where(User.employee_no != "K001"))
+        certification.revoke(hr, cert, "test", now + timedelta(seconds=62))
+        db.session.commit()
+        after = matrix.build(matrix.Filters(), now + timedelta(seconds=63))
+        assert after.counts[track_id].get("certified", 0) == 0
+        assert after.counts[track_id]["revoked"] == 1
+    assert "Counted at" in hr_client.get("/hr/matrix").get_data(as_text=True)
+
+
 def test_pages_of_fifty(app, hr_client, make_user):
     for i in range(55):
         make_user(f"P{i:03d}", team="t1")

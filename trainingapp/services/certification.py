@@ -203,8 +203,17 @@ def statuses(users: Sequence[User], now: datetime, known: People | None = None) 
     return cache[key]
 
 
+_changes_here = 0  # certificate changes made by this process (summaries made before are stale)
+
+
+def changes_here() -> int:
+    return _changes_here
+
+
 def _forget_statuses() -> None:
     """After a certificate changes, this request works the statuses out again."""
+    global _changes_here
+    _changes_here += 1
     if has_request_context():
         g.pop("person_statuses", None)
 

@@ -12,13 +12,13 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Response
 from openpyxl import Workbook
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true, union_all
 
 from trainingapp.extensions import db
 from trainingapp.models import Certification, Position, Team, User
@@ -54,8 +54,9 @@ def _days_left(now: datetime, until: Any) -> Any:
     return func.julianday(until) - func.julianday(now.astimezone(UTC).replace(tzinfo=None))
 
 
-def _cells(now: datetime) -> Select[Any] | None:
-    """One row per (person, required track): status and end of validity."""
+def _cells(now: datetime, user_ids: Sequence[int] | None = None) -> Select[Any] | None:
+    """One row per (person, required track): status and end of validity; for everyone,
+    or only for ``user_ids`` (then the certificates read are only theirs)."""
     pairs = [(code, t.id, t.content["renewal_window_days"])
              for t in certification.live_tracks() for code in t.content["positions"]]
     if not pairs:
@@ -64,13 +65,14 @@ def _cells(now: datetime) -> Select[Any] | None:
         select(literal(code).label("code"), literal(track_id).label("track_id"),
                literal(window).label("window"))
         for code, track_id, window in pairs]).subquery("required")
+    mine = Certification.user_id.in_(user_ids) if user_ids is not None else true()
     valid = (select(Certification.user_id, Certification.track_id,
                     func.max(func.coalesce(Certification.expires_at, FOREVER)).label("until"))
-             .where(Certification.revoked_at.is_(None))
+             .where(Certification.revoked_at.is_(None), mine)
              .group_by(Certification.user_id, Certification.track_id).subquery("valid"))
     revoked = (select(Certification.user_id, Certification.track_id,
                       func.max(Certification.revoked_at).label("last"))
-               .where(Certification.revoked_at.is_not(None))
+               .where(Certification.revoked_at.is_not(None), mine)
                .group_by(Certification.user_id, Certification.track_id).subquery("revoked"))
     # As the rules decide: with nothing valid now, whichever ended last, the last expiry
     # or the last revocation, names the status.
@@ -83,7 +85,7 @@ def _cells(now: datetime) -> Select[Any] | None:
         (valid.c.until.is_not(None), "expired"),
         else_="none",
     )
-    return (
+    query = (
         select(User.id.label("user_id"), required.c.track_id, status.label("status"),
                valid.c.until.label("until"))
         .join(Position, Position.id == User.position_id)
@@ -94,18 +96,20 @@ def _cells(now: datetime) -> Select[Any] | None:
                                  revoked.c.track_id == required.c.track_id))
         .where(User.is_active.is_(True))
     )
+    return query.where(User.id.in_(user_ids)) if user_ids is not None else query
 
 
-def _filtered(cells: Select[Any], filters: Filters, now: datetime) -> Any:
-    """The cells of the people the filters keep, as a subquery."""
-    query = cells.outerjoin(Team, Team.id == User.team_id)
+def _by_group(query: Select[Any], filters: Filters) -> Select[Any]:
+    """Narrow a query over User (with Position joined) by position, team and site."""
     if filters.position:
         query = query.where(Position.code == filters.position)
+    if filters.team or filters.site:
+        query = query.join(Team, Team.id == User.team_id)
     if filters.team:
         query = query.where(Team.code == filters.team)
     if filters.site:
         query = query.where(Team.site == filters.site)
-    return query.subquery("cells")
+    return query
 
 
 def _people_matching(cells: Any, filters: Filters, now: datetime) -> Select[Any]:
@@ -119,26 +123,50 @@ def _people_matching(cells: Any, filters: Filters, now: datetime) -> Select[Any]
 
 
 @dataclass(frozen=True)
+class Summary:
+    counts: dict[int, dict[str, int]]  # track id → status → people
+    total: int
+    as_of: datetime
+
+
+@dataclass(frozen=True)
 class Matrix:
     tracks: list[certification.TrackInfo]
     people: list[User]
     cells: dict[tuple[int, int], tuple[str, datetime | None]]
-    counts: dict[int, dict[str, int]]  # track id → status → people
-    total: int
+    summary: Summary
     filters: Filters
+
+    @property
+    def counts(self) -> dict[int, dict[str, int]]:
+        return self.summary.counts
+
+    @property
+    def total(self) -> int:
+        return self.summary.total
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix:
-    """The filtered matrix, one page of people: a constant number of queries."""
-    tracks = certification.live_tracks()
+SUMMARY_SECONDS = 60
+_summaries: dict[tuple[str, Filters, int], Summary] = {}
+
+
+def summary(filters: Filters, now: datetime) -> Summary:
+    """The counts and total of the filtered view. They read every person, so each process
+    keeps them for a minute (HR paging through 100,000 people does not recount everyone
+    for every page), or until this process changes a certificate; the page says when
+    they were counted."""
+    key = (str(db.engine.url), replace(filters, page=1), certification.changes_here())
+    cached = _summaries.get(key)
+    if cached and timedelta(0) <= now - cached.as_of < timedelta(seconds=SUMMARY_SECONDS):
+        return cached
     base = _cells(now)
     if base is None:
-        return Matrix(tracks, [], {}, {}, 0, filters)
-    cells = _filtered(base, filters, now)
+        return Summary({}, 0, now)
+    cells = _by_group(base, filters).subquery("cells")
     matching = _people_matching(cells, filters, now).subquery("matching")
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for track_id, status, n in db.session.execute(
@@ -148,28 +176,66 @@ def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix
     ):
         counts[track_id][status] = n
     total = db.session.scalar(select(func.count()).select_from(matching)) or 0
-    people = list(db.session.scalars(
-        select(User).where(User.id.in_(select(matching.c.user_id)))
-        .order_by(User.employee_no)
+    _summaries[key] = found = Summary(dict(counts), total, now)
+    return found
+
+
+def forget_summaries() -> None:
+    _summaries.clear()
+
+
+def _page_of_people(filters: Filters, now: datetime, page_size: int) -> list[User]:
+    """One page of the people the filters keep, by employee number. Without a status
+    filter this reads only the page (the employee-number index), however many people
+    there are; a status filter works the statuses out for everyone."""
+    if filters.status or filters.expiring_days:
+        base = _cells(now)
+        assert base is not None
+        cells = _by_group(base, filters).subquery("cells")
+        wanted: Any = User.id.in_(select(_people_matching(cells, filters, now).subquery()))
+    else:
+        codes = sorted({code for t in certification.live_tracks()
+                        for code in t.content["positions"]})
+        wanted = User.id.in_(_by_group(
+            select(User.id).join(Position, Position.id == User.position_id)
+            .where(User.is_active.is_(True), Position.code.in_(codes)), filters))
+    return list(db.session.scalars(
+        select(User).where(wanted).order_by(User.employee_no)
         .offset((filters.page - 1) * page_size).limit(page_size)))
+
+
+def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix:
+    """The filtered matrix, one page of people: a constant number of queries."""
+    tracks = certification.live_tracks()
+    if not tracks:
+        return Matrix(tracks, [], {}, Summary({}, 0, now), filters)
+    people = _page_of_people(filters, now, page_size)
     shown = {}
     if people:
-        for user_id, track_id, status, until in db.session.execute(
-                select(cells.c.user_id, cells.c.track_id, cells.c.status, cells.c.until)
-                .where(cells.c.user_id.in_([p.id for p in people]))):
+        page_cells = _cells(now, [p.id for p in people])
+        assert page_cells is not None
+        for user_id, track_id, status, until in db.session.execute(page_cells):
             shown[(user_id, track_id)] = (status, until)
-    return Matrix(tracks, people, shown, dict(counts), total, filters)
+    return Matrix(tracks, people, shown, summary(filters, now), filters)
 
 
 def export_rows(filters: Filters, now: datetime) -> list[list[str]]:
     """Every row of the filtered view (not only the page), for CSV or XLSX."""
-    matrix = build(Filters(**{**filters.__dict__, "page": 1}), now, page_size=1_000_000)
-    header = ["employee_no", "name"] + [t.slug for t in matrix.tracks]
+    tracks = certification.live_tracks()
+    header = ["employee_no", "name"] + [t.slug for t in tracks]
     rows = [header]
-    for person in matrix.people:
+    if not tracks:
+        return rows
+    people = _page_of_people(replace(filters, page=1), now, page_size=10_000_000)
+    base = _cells(now)
+    assert base is not None
+    cells = {(user_id, track_id): (status, until)
+             for user_id, track_id, status, until in db.session.execute(
+                 _by_group(base, filters))}
+    for person in people:
         row = [person.employee_no, person.full_name]
-        for track in matrix.tracks:
-            status, until = matrix.cells.get((person.id, track.id), ("", None))
+        for track in tracks:
+            status, until = cells.get((person.id, track.id), ("", None))
             row.append(f"{status} {until:%Y-%m-%d}".strip() if until and until != FOREVER
                        else status)
         rows.append(row)

@@ -23,6 +23,7 @@ from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
     AttemptStatus,
+    ContentRelease,
     Module,
     Question,
     QuestionReport,
@@ -61,6 +62,49 @@ def _shuffled_ids(content: dict[str, Any], rng: random.Random) -> list[str]:
         return []
     rng.shuffle(ids)
     return ids
+
+
+# --- the question pool -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoolEntry:
+    drawable: quiz.PoolQuestion
+    version_id: int
+    points: float
+    content: dict[str, Any]
+
+
+_pools: dict[tuple[str, int], tuple[tuple[Any, ...], dict[int, PoolEntry]]] = {}
+
+
+def question_pool(module_id: int) -> dict[int, PoolEntry]:
+    """The module's live questions at their current versions, by question id. Questions
+    change only at a content sync, which records a release: each process parses a pool
+    once per release (one small query checks which release is current)."""
+    release = tuple(db.session.execute(
+        select(ContentRelease.id, ContentRelease.synced_at)
+        .order_by(ContentRelease.id.desc()).limit(1)).first() or ())
+    key = (str(db.engine.url), module_id)
+    cached = _pools.get(key)
+    if cached and cached[0] == release:
+        return cached[1]
+    pool = {
+        qid: PoolEntry(quiz.PoolQuestion(qid, tuple(tags), difficulty), version.id,
+                       float(version.content.get("points", 1)), version.content)
+        for qid, tags, difficulty, version in db.session.execute(
+            select(Question.id, Question.tags, Question.difficulty, QuestionVersion)
+            .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
+                  & (QuestionVersion.version == Question.current_version))
+            .where(Question.module_id == module_id, Question.retired_at.is_(None))
+            .order_by(Question.id))
+    }
+    _pools[key] = (release, pool)
+    return pool
+
+
+def forget_pools() -> None:
+    _pools.clear()
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -157,16 +201,10 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     decision = start_decision(module, attempts, now)
     if not decision.allowed:
         raise QuizRefused(decision)
-    pool = db.session.execute(
-        select(Question.id, Question.tags, Question.difficulty, QuestionVersion)
-        .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
-              & (QuestionVersion.version == Question.current_version))
-        .where(Question.module_id == module.id, Question.retired_at.is_(None))
-    ).all()
+    pool = question_pool(module.id)
     settings = module.quiz
-    versions = {qid: version for qid, _tags, _difficulty, version in pool}
     chosen = quiz.draw(
-        [quiz.PoolQuestion(qid, tuple(tags), difficulty) for qid, tags, difficulty, _ in pool],
+        [entry.drawable for entry in pool.values()],
         [quiz.DrawRule(r["count"], tuple(r.get("tags", ())), r.get("difficulty"))
          for r in settings.get("draw", [])],
         settings["questions_per_attempt"], rng,
@@ -179,9 +217,9 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
         deadline_at=quiz.deadline(now, settings), settings=settings,
     )
     attempt.questions = [
-        AttemptQuestion(position=index, question_version_id=versions[qid].id,
-                        points=float(versions[qid].content.get("points", 1)),
-                        display_order=_shuffled_ids(versions[qid].content, rng))
+        AttemptQuestion(position=index, question_version_id=pool[qid].version_id,
+                        points=pool[qid].points,
+                        display_order=_shuffled_ids(pool[qid].content, rng))
         for index, qid in enumerate(chosen, 1)
     ]
     try:
