@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +49,32 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     from trainingapp import auth, blueprints, cli, errors
 
     auth.init_app(app)
+    _version_static_urls(app)
     blueprints.register(app)
     cli.register(app)
     errors.register(app)
     return app
+
+
+def _version_static_urls(app: Flask) -> None:
+    """Links to static files carry a hash of the file (``?v=…``), so browsers may keep
+    them for a year and still fetch a changed file at once after a release."""
+    versions: dict[str, str] = {}
+    folder = Path(app.static_folder or "")
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = timedelta(days=365)
+
+    @app.url_defaults
+    def _add_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint != "static" or "v" in values:
+            return
+        name = values.get("filename", "")
+        if name not in versions:
+            path = folder / name
+            versions[name] = (hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+                              if path.is_file() and folder in path.resolve().parents else "")
+        if versions[name]:
+            values["v"] = versions[name]
 
 
 def _configure(app: Flask, config: Config | Mapping[str, Any] | None) -> None:

@@ -139,3 +139,13 @@ def test_a_state_changing_request_on_sqlite_takes_the_write_lock_first(app, clie
         assert set(begins) == {"BEGIN"}
     finally:
         event.remove(engine, "before_cursor_execute", _record)
+
+
+def test_static_files_are_versioned_and_cached_for_a_year(app, client):
+    page = client.get("/login").get_data(as_text=True)
+    found = re.search(r'href="(/static/css/app\.css\?v=([0-9a-f]{12}))"', page)
+    assert found, "the stylesheet link carries the file's hash"
+    reply = client.get(found[1])
+    assert reply.status_code == 200
+    assert "max-age=31536000" in reply.headers["Cache-Control"]
+    reply.close()
