@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
@@ -156,6 +156,8 @@ def generate_data(staff: int, years: int, seed: int, cohort: int) -> None:
                                    progress=lambda n: click.echo(f"  {n} staff", err=True))
     except generate.GenerateError as error:
         raise click.ClickException(str(error)) from None
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))  # fresh statistics for the query planner
     db.session.commit()
     click.echo(f"Generated in {time.monotonic() - started:.0f} s: " + ", ".join(
         f"{n} {name}" for name, n in sorted(counts.items())))

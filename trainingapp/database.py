@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
-
-import time
 
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event, text
@@ -99,6 +100,20 @@ def _state_changes_lock_first() -> None:
 def _end_of_request(_error: BaseException | None) -> None:
     token = g.pop("write_lock_token", None)
     if token is not None:
+        _write_lock_first.reset(token)
+
+
+@contextmanager
+def reads_before_writing() -> Iterator[None]:
+    """Reads of a state-changing request that need not hold SQLite's write lock, because
+    the writes after them are checked by constraints or conditions: they run in a
+    transaction of their own, without the lock, and end before the writing begins."""
+    db.session.commit()
+    token = _write_lock_first.set(False)
+    try:
+        yield
+        db.session.commit()
+    finally:
         _write_lock_first.reset(token)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from trainingapp.database import reads_before_writing
 from trainingapp.extensions import login_manager
 from trainingapp.models import User
 from trainingapp.rules.redirects import safe_next
@@ -23,7 +24,8 @@ def _load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    return users.load_for_session(int(user_id), token)
+    with reads_before_writing():  # who is asking: no write lock needed to know that
+        return users.load_for_session(int(user_id), token)
 
 
 @login_manager.unauthorized_handler

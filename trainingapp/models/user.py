@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, true
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainingapp.models.base import Base, enum_column, utcnow
@@ -82,7 +82,11 @@ class User(Base):
     """A member of staff. The employee number is the login name."""
 
     __tablename__ = "user_account"
-    __table_args__ = (UniqueConstraint("email"),)
+    __table_args__ = (
+        UniqueConstraint("email"),
+        # Lists of active staff by employee number (the HR matrix) read one page of it.
+        Index("ix_user_account_active_employee_no", "is_active", "employee_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(String(32), unique=True)

@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from trainingapp.extensions import db
@@ -97,29 +98,36 @@ def holder(cert: Certification) -> User:
 # --- evidence -------------------------------------------------------------------------------
 
 
+@cache
+def _evidence_query() -> Any:
+    """Built once: constructing this union costs more than running it for one person."""
+    ids = bindparam("ids", expanding=True)
+    quizzes = (
+        select(QuizAttempt.user_id, literal("module").label("kind"), Module.slug.label("key"),
+               QuizAttempt.score, QuizAttempt.passed, QuizAttempt.finished_at.label("at"))
+        .join(Module, Module.id == QuizAttempt.module_id)
+        .where(QuizAttempt.user_id.in_(ids), QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+    )
+    runs = (
+        select(ScenarioRun.user_id, literal("scenario"), Scenario.slug, ScenarioRun.score,
+               ScenarioRun.passed, ScenarioRun.finished_at)
+        .join(Scenario, Scenario.id == ScenarioRun.scenario_id)
+        .where(ScenarioRun.user_id.in_(ids), ScenarioRun.status == RunStatus.FINISHED)
+    )
+    observed = select(Observation.user_id, literal("observation"), literal(""),
+                      Observation.score, Observation.passed, Observation.observed_at
+                      ).where(Observation.user_id.in_(ids))
+    return union_all(quizzes, runs, observed)
+
+
 def evidence_for(user_ids: Sequence[int]) -> dict[int, list[rules.Evidence]]:
     """Every finished quiz attempt, call and observation of these people, in one query
     whatever their number."""
     found: dict[int, list[rules.Evidence]] = defaultdict(list)
     if not user_ids:
         return found
-    quizzes = (
-        select(QuizAttempt.user_id, literal("module").label("kind"), Module.slug.label("key"),
-               QuizAttempt.score, QuizAttempt.passed, QuizAttempt.finished_at.label("at"))
-        .join(Module, Module.id == QuizAttempt.module_id)
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.status != AttemptStatus.IN_PROGRESS)
-    )
-    runs = (
-        select(ScenarioRun.user_id, literal("scenario"), Scenario.slug, ScenarioRun.score,
-               ScenarioRun.passed, ScenarioRun.finished_at)
-        .join(Scenario, Scenario.id == ScenarioRun.scenario_id)
-        .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)
-    )
-    observed = select(Observation.user_id, literal("observation"), literal(""),
-                      Observation.score, Observation.passed, Observation.observed_at
-                      ).where(Observation.user_id.in_(user_ids))
     for user_id, kind, key, score, passed, at in db.session.execute(
-            union_all(quizzes, runs, observed)):
+            _evidence_query(), {"ids": list(user_ids)}):
         at = at if at.tzinfo else at.replace(tzinfo=UTC)  # a UNION loses the column type
         found[user_id].append(rules.Evidence(kind, key, score or 0.0, bool(passed), at))
     return found
@@ -169,18 +177,22 @@ class People:
     certificates: dict[int, list[Certification]]
 
 
+@cache
+def _clearance_query() -> Any:
+    return (select(User, Position.code, Certification)
+            .outerjoin(Position, Position.id == User.position_id)
+            .outerjoin(Certification, Certification.user_id == User.id)
+            .where(User.employee_no.in_(bindparam("numbers", expanding=True)),
+                   User.is_active.is_(True)))
+
+
 def people_for_clearance(numbers: Sequence[str]) -> People:
     """Active people by employee number with their position and certificates: one query."""
     wanted = {n.strip() for n in numbers if n.strip()}
     found = People({}, {}, defaultdict(list))
     if not wanted:
         return found
-    rows = db.session.execute(
-        select(User, Position.code, Certification)
-        .outerjoin(Position, Position.id == User.position_id)
-        .outerjoin(Certification, Certification.user_id == User.id)
-        .where(User.employee_no.in_(wanted), User.is_active.is_(True))
-    ).all()
+    rows = db.session.execute(_clearance_query(), {"numbers": sorted(wanted)}).all()
     for user, code, cert in rows:
         found.by_employee_no[user.employee_no] = user
         if code and user.position_id:

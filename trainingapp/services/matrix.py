@@ -167,15 +167,18 @@ def summary(filters: Filters, now: datetime) -> Summary:
     if base is None:
         return Summary({}, 0, now)
     cells = _by_group(base, filters).subquery("cells")
-    matching = _people_matching(cells, filters, now).subquery("matching")
+    counted = select(cells.c.track_id, cells.c.status, func.count())
+    if filters.status or filters.expiring_days:  # everyone's cells, of the people kept
+        matching = _people_matching(cells, filters, now).subquery("matching")
+        counted = counted.where(cells.c.user_id.in_(select(matching.c.user_id)))
+        total = db.session.scalar(select(func.count()).select_from(matching)) or 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(
+            _kept_people(filters).with_only_columns(User.id).subquery())) or 0
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for track_id, status, n in db.session.execute(
-        select(cells.c.track_id, cells.c.status, func.count())
-        .where(cells.c.user_id.in_(select(matching.c.user_id)))
-        .group_by(cells.c.track_id, cells.c.status)
-    ):
+            counted.group_by(cells.c.track_id, cells.c.status)):
         counts[track_id][status] = n
-    total = db.session.scalar(select(func.count()).select_from(matching)) or 0
     _summaries[key] = found = Summary(dict(counts), total, now)
     return found
 
@@ -192,16 +195,22 @@ def _page_of_people(filters: Filters, now: datetime, page_size: int) -> list[Use
         base = _cells(now)
         assert base is not None
         cells = _by_group(base, filters).subquery("cells")
-        wanted: Any = User.id.in_(select(_people_matching(cells, filters, now).subquery()))
+        people = select(User).where(
+            User.id.in_(select(_people_matching(cells, filters, now).subquery())))
     else:
-        codes = sorted({code for t in certification.live_tracks()
-                        for code in t.content["positions"]})
-        wanted = User.id.in_(_by_group(
-            select(User.id).join(Position, Position.id == User.position_id)
-            .where(User.is_active.is_(True), Position.code.in_(codes)), filters))
+        people = _kept_people(filters)
     return list(db.session.scalars(
-        select(User).where(wanted).order_by(User.employee_no)
+        people.order_by(User.employee_no)
         .offset((filters.page - 1) * page_size).limit(page_size)))
+
+
+def _kept_people(filters: Filters) -> Select[Any]:
+    """Active people whose position requires a track, narrowed by group: walked in
+    employee-number order through the (is_active, employee_no) index, a page costs the
+    same at 1,000 people or 100,000."""
+    codes = sorted({code for t in certification.live_tracks() for code in t.content["positions"]})
+    return _by_group(select(User).join(Position, Position.id == User.position_id)
+                     .where(User.is_active.is_(True), Position.code.in_(codes)), filters)
 
 
 def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix:

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from trainingapp.database import begin_write
+from trainingapp.database import begin_write, reads_before_writing
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -188,20 +188,25 @@ def start_decision(module: Module, attempts: Sequence[QuizAttempt], now: datetim
 
 
 def start(user: User, module: Module, now: datetime, rng: random.Random | None = None) -> QuizAttempt:
-    """The attempt in progress (resumed), or a new one; raises QuizRefused."""
-    begin_write()
+    """The attempt in progress (resumed), or a new one; raises QuizRefused.
+
+    Exam day starts hundreds at once, so the write lock (SQLite) is taken only for the
+    inserts: what is read first is checked again by the constraints when writing (one
+    attempt in progress per person and module; attempt numbers unique)."""
     rng = rng or random.Random()
-    attempts = attempts_of(user.id, module.id)
+    with reads_before_writing():
+        attempts = attempts_of(user.id, module.id)
+        pool = question_pool(module.id)
     current = next((a for a in attempts if a.is_open), None)
     if current is not None:
         if quiz.accepts_answers(now, current.deadline_at, grace()):
             return current
+        begin_write()
         close(current, now)
         attempts = attempts_of(user.id, module.id)
     decision = start_decision(module, attempts, now)
     if not decision.allowed:
         raise QuizRefused(decision)
-    pool = question_pool(module.id)
     settings = module.quiz
     chosen = quiz.draw(
         [entry.drawable for entry in pool.values()],
@@ -216,21 +221,24 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
         status=AttemptStatus.IN_PROGRESS, started_at=now,
         deadline_at=quiz.deadline(now, settings), settings=settings,
     )
-    attempt.questions = [
-        AttemptQuestion(position=index, question_version_id=pool[qid].version_id,
-                        points=pool[qid].points,
-                        display_order=_shuffled_ids(pool[qid].content, rng))
+    questions = [
+        {"position": index, "question_version_id": pool[qid].version_id,
+         "points": pool[qid].points, "display_order": _shuffled_ids(pool[qid].content, rng),
+         "is_flagged": False}
         for index, qid in enumerate(chosen, 1)
     ]
+    begin_write()
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
     except IntegrityError:
         # Another request started this person's attempt a moment ago: resume that one.
         existing = next((a for a in attempts_of(user.id, module.id) if a.is_open), None)
         if existing is None:
             raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now)) from None
         return existing
+    db.session.execute(insert(AttemptQuestion), [dict(q, attempt_id=attempt.id) for q in questions])
     audit.record("quiz_started", actor=user, subject=user, module=module.slug,
                  attempt=attempt.id, number=attempt.number)
     return attempt
