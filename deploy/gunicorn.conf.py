@@ -21,8 +21,8 @@ timeout = int(os.environ.get("TRAININGAPP_WORKER_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then (memory growth in long-lived processes), not all at once.
-max_requests = 5000
-max_requests_jitter = 500
+max_requests = int(os.environ.get("TRAININGAPP_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
 
 # Behind the reverse proxy: trust its X-Forwarded-* (see TRAININGAPP_TRUSTED_PROXIES too).
 forwarded_allow_ips = os.environ.get("TRAININGAPP_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale
+from babel.support import Translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from trainingapp.extensions import babel
@@ -36,9 +37,29 @@ def text_in(value: dict[str, str] | None) -> str:
     return localized(value, current_language())[0]
 
 
+_catalogues: dict[str, Translations] = {}
+
+
+def _translations() -> Translations:
+    """The catalogue of the current locale. Catalogues do not change while the app runs,
+    so each process keeps one per language: a page calls this a hundred times."""
+    locale = str(get_locale())
+    found = _catalogues.get(locale)
+    if found is None:
+        found = _catalogues[locale] = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(text_in, "tr")
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the catalogue kept
+        lambda s: _translations().ugettext(s),
+        lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _languages() -> dict[str, object]:

@@ -144,3 +144,16 @@ def test_query_count_does_not_grow_with_ten_times_the_people(app, hr_client, mak
     with count_queries(app) as large:
         hr_client.get("/hr/matrix")
     assert len(small) == len(large)
+
+
+def test_with_many_teams_the_filter_takes_a_team_code(app, hr_client, make_user, monkeypatch):
+    from trainingapp.services import people
+
+    make_user("TT01", team="t1")
+    make_user("TT02", team="t2")
+    listed = hr_client.get("/hr/matrix").get_data(as_text=True)
+    assert '<select id="team" name="team">' in listed
+    monkeypatch.setattr(people, "TEAMS_LISTED", 1)
+    typed = hr_client.get("/hr/matrix?team=t2").get_data(as_text=True)
+    assert '<input type="text" id="team" name="team" value="t2"' in typed
+    assert "TT02" in typed and "TT01" not in typed

@@ -66,7 +66,8 @@ def matrix_page() -> Response | str:
         respond = matrix.csv_response if export == "csv" else matrix.xlsx_response
         return respond(rows, "certification-matrix")
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
-                           groups=people.groups(), statuses=matrix.STATUSES, now=now)
+                           groups=people.groups(team_limit=people.TEAMS_LISTED),
+                           statuses=matrix.STATUSES, now=now)
 
 
 @bp.route("/satisfaction", methods=["GET", "POST"])

@@ -123,7 +123,7 @@ def review(attempt: QuizAttempt, language: str) -> Review:
     if policy == "after_pass" and not quizzes.has_passed(attempt.user_id, attempt.module_id):
         return Review(False, [], _("The answers are shown once you have passed this quiz."))
     items = []
-    for item in quizzes.questions_of(attempt):
+    for item in quizzes.questions_of(attempt, with_questions=True):
         content: dict[str, Any] = item.version.content
         share = item.share if item.share is not None else grade(content, item.answer)
         items.append(ReviewItem(

@@ -90,9 +90,16 @@ def visible_person(viewer: User, user_id: int) -> User | None:
 
 
 
-def groups() -> dict[str, Sequence[Position] | Sequence[Team]]:
+TEAMS_LISTED = 200  # beyond this a form asks for a team code instead of listing them all
+
+
+def groups(team_limit: int | None = None) -> dict[str, Sequence[Position] | Sequence[Team] | None]:
+    """Positions and teams for the forms' lists. With ``team_limit``, teams are None when
+    there are more than that (a large operator has thousands; the form takes a code)."""
+    teams = select(Team).order_by(Team.code)
+    listed = db.session.scalars(teams.limit(team_limit + 1) if team_limit else teams).all()
     return {"position": db.session.scalars(select(Position).order_by(Position.code)).all(),
-            "team": db.session.scalars(select(Team).order_by(Team.code)).all()}
+            "team": None if team_limit and len(listed) > team_limit else listed}
 
 
 def in_group(group: str, code: str) -> list[User]:

@@ -121,16 +121,16 @@ def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> Q
     )
 
 
-def questions_of(attempt: QuizAttempt) -> list[AttemptQuestion]:
-    """The attempt's questions in order, with their pinned versions, in one query."""
-    return list(db.session.scalars(
-        select(AttemptQuestion)
-        .join(AttemptQuestion.version)
-        .join(QuestionVersion.question)
-        .where(AttemptQuestion.attempt_id == attempt.id)
-        .options(contains_eager(AttemptQuestion.version).contains_eager(QuestionVersion.question))
-        .order_by(AttemptQuestion.position)
-    ))
+def questions_of(attempt: QuizAttempt, *, with_questions: bool = False) -> list[AttemptQuestion]:
+    """The attempt's questions in order, with their pinned versions (and, for a review,
+    the bank questions they are versions of), in one query."""
+    stmt = (select(AttemptQuestion).join(AttemptQuestion.version)
+            .where(AttemptQuestion.attempt_id == attempt.id)
+            .order_by(AttemptQuestion.position))
+    if with_questions:
+        return list(db.session.scalars(stmt.join(QuestionVersion.question).options(
+            contains_eager(AttemptQuestion.version).contains_eager(QuestionVersion.question))))
+    return list(db.session.scalars(stmt.options(contains_eager(AttemptQuestion.version))))
 
 
 def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
@@ -195,7 +195,10 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     attempt in progress per person and module; attempt numbers unique)."""
     rng = rng or random.Random()
     with reads_before_writing():
-        attempts = attempts_of(user.id, module.id)
+        attempts = db.session.scalars(  # the module is known: not loaded again
+            select(QuizAttempt).where(QuizAttempt.user_id == user.id,
+                                      QuizAttempt.module_id == module.id)
+            .order_by(QuizAttempt.number)).all()
         pool = question_pool(module.id)
     current = next((a for a in attempts if a.is_open), None)
     if current is not None:
