@@ -29,3 +29,11 @@ forwarded_allow_ips = os.environ.get("TRAININGAPP_FORWARDED_ALLOW_IPS", "127.0.0
 accesslog = os.environ.get("TRAININGAPP_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("TRAININGAPP_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Each worker loads the Chinese word dictionary before its first request, so that no
+    trainee's first typed reply waits a second for it."""
+    from trainingapp.rules import calls
+
+    calls.prepare()

@@ -107,7 +107,11 @@ def _end_of_request(_error: BaseException | None) -> None:
 def reads_before_writing() -> Iterator[None]:
     """Reads of a state-changing request that need not hold SQLite's write lock, because
     the writes after them are checked by constraints or conditions: they run in a
-    transaction of their own, without the lock, and end before the writing begins."""
+    transaction of their own, without the lock, and end before the writing begins.
+    (PostgreSQL has no such lock: nothing to do, and no extra round trips.)"""
+    if not _is_sqlite():
+        yield
+        return
     db.session.commit()
     token = _write_lock_first.set(False)
     try:
@@ -122,12 +126,18 @@ def begin_write() -> None:
     an answer, submit) must not fail when another worker wrote in between: on SQLite the
     transaction takes the write lock first (BEGIN IMMEDIATE, waiting up to the busy
     timeout); on PostgreSQL the unique constraints and conditional updates decide."""
+    if not _is_sqlite():
+        return
     db.session.commit()  # ends the read transaction, e.g. the signed-in user's lookup
     token = _write_lock_first.set(True)
     try:
         db.session.connection()
     finally:
         _write_lock_first.reset(token)
+
+
+def _is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
 
 
 def ping() -> None:

@@ -101,3 +101,12 @@ def test_any_critical_error_fails_the_call_with_zero():
     result = score_call(RUBRIC, turns, pass_mark=50)
     assert (result.score, result.passed) == (0.0, False)
     assert result.critical_errors == ("data-before-verification",)
+
+
+def test_prepare_loads_the_dictionary_before_the_first_reply(monkeypatch):
+    from trainingapp.rules import calls as call_rules
+
+    monkeypatch.setattr(call_rules, "_jieba_ready", False)
+    call_rules.prepare()
+    assert call_rules._jieba_ready
+    assert call_rules._to_simplified.cache_info().currsize == 1

@@ -50,6 +50,12 @@ def _to_simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def prepare() -> None:
+    """Load the word dictionary and the character tables now (about a second) rather than
+    in the first trainee's call: a server runs this as each worker starts."""
+    _segment(normalise("您好，请问有什么可以帮您"))
+
+
 def normalise(text: str) -> str:
     """Traditional → simplified, full/half width, case, punctuation and spacing folded."""
     text = unicodedata.normalize("NFKC", _to_simplified().convert(text)).casefold()
