@@ -177,7 +177,8 @@ class Server:
                "TRAININGAPP_WORKERS": str(workers), "TRAININGAPP_THREADS": str(threads),
                "TRAININGAPP_ACCESS_LOG": "", "TRAININGAPP_LOG_LEVEL": "warning",
                "TRAININGAPP_QUIZ_GRACE_SECONDS": str(grace),
-               "TRAININGAPP_MAX_REQUESTS": "0"}  # no worker restarts in the middle of a run
+               "TRAININGAPP_MAX_REQUESTS": "0",  # no worker restarts in the middle of a run
+               "TRAININGAPP_COMPRESS": "false"}  # as deployed: the proxy compresses
         self.handle = log.open("w")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c",

@@ -42,6 +42,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         render_item=database.render_migration_item,
     )
     extensions.csrf.init_app(app)
+    extensions.compress.init_app(app)
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -73,6 +73,15 @@ class Config:
         # The question bank folder; None: question_bank/ beside the package.
         self.QUESTION_BANK = get("QUESTION_BANK")
 
+        # Compress pages and data (zstd, brotli or gzip, as the browser accepts) when the
+        # app serves browsers directly; behind a proxy that compresses, turn it off.
+        self.COMPRESS_REGISTER = _bool(get("COMPRESS"), True)
+        self.COMPRESS_ALGORITHM = ["zstd", "br", "gzip"]
+        self.COMPRESS_MIN_SIZE = 1024
+        self.COMPRESS_STREAMS = False  # static files: cached a year, not recompressed each time
+        self.COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "text/csv",
+                                   "application/javascript", "application/json"]
+
         # Add a Server-Timing header with each response's query count and time (benchmarks).
         self.SERVER_TIMING = _bool(get("SERVER_TIMING"), False)
 

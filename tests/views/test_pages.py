@@ -149,3 +149,19 @@ def test_static_files_are_versioned_and_cached_for_a_year(app, client):
     assert reply.status_code == 200
     assert "max-age=31536000" in reply.headers["Cache-Control"]
     reply.close()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd"])
+def test_large_pages_are_compressed_for_browsers_that_accept_it(app, client, encoding):
+    reply = client.get("/login", headers={"Accept-Encoding": encoding})
+    assert reply.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in reply.headers.get("Vary", "")
+    plain = client.get("/login")
+    assert "Content-Encoding" not in plain.headers
+    assert len(reply.data) < len(plain.data) / 2
+
+
+def test_compression_can_be_left_to_the_proxy(migrated_url):
+    app = make_app(migrated_url, COMPRESS_REGISTER=False)
+    reply = app.test_client().get("/login", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in reply.headers
