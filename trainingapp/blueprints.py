@@ -9,6 +9,7 @@ from flask_login import current_user
 from trainingapp.admin.people import bp as people_bp
 from trainingapp.admin.routes import bp as admin_bp
 from trainingapp.analysis.routes import bp as analysis_bp
+from trainingapp.auditlog.routes import bp as auditlog_bp
 from trainingapp.api.routes import bp as api_bp
 from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
@@ -31,6 +32,7 @@ MOUNTS = [
     (learning_bp, "/learn"),
     (quizzes_bp, "/quizzes"),
     (analysis_bp, "/analysis"),
+    (auditlog_bp, "/audit"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
     (certmanage_bp, "/certification/manage"),
@@ -52,6 +54,7 @@ NAVIGATION = [
     ("supervisor.index", _l("My team"), {Role.SUPERVISOR}),
     ("hr.index", _l("HR overview"), {Role.HR}),
     ("analysis.index", _l("Question analysis"), {Role.HR, Role.ADMIN}),
+    ("auditlog.index", _l("Audit log"), {Role.HR, Role.ADMIN}),
     ("admin.index", _l("Administration"), {Role.ADMIN}),
 ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select, text
 
 from trainingapp.auth.forms import POLICY_MESSAGES
@@ -17,8 +17,10 @@ from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
 from trainingapp.services import (
     api_tokens,
+    backup,
     certification,
     demo,
+    doctor,
     generate,
     notifications,
     quizzes,
@@ -261,6 +263,56 @@ def users_import(path: Path, dry_run: bool) -> None:
                f"{result.unchanged} unchanged.")
 
 
+backup_cli = AppGroup("backup", help="Back the database up and restore it.")
+
+
+def _report(report: backup.Report) -> None:
+    click.echo(f"{report.path}: {report.bytes:,} bytes, {report.integrity}")
+    if report.rows:
+        click.echo(f"  {sum(report.rows.values()):,} rows in {len(report.rows)} tables: "
+                   + ", ".join(f"{name} {n:,}" for name, n in report.rows.items() if n))
+
+
+@backup_cli.command("create")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: instance/backups/trainingapp-<time>.db (SQLite) or .dump.")
+def backup_create(output: Path | None) -> None:
+    """Back up while the app runs (SQLite online backup API, or pg_dump)."""
+    target = output or backup.default_name(Path(current_app.instance_path), utcnow())
+    try:
+        _report(backup.create(target))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: everything in the database is replaced.")
+def backup_restore(source: Path, yes: bool) -> None:
+    """Replace the database's contents with a backup. Stop the app first."""
+    if not yes:
+        raise click.ClickException(
+            f"This replaces everything in {db.engine.url.render_as_string()} with {source}. "
+            "Stop the app, then run again with --yes.")
+    try:
+        _report(backup.restore(source))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check the configuration before starting in production; exits 1 on anything unsafe."""
+    findings = doctor.examine(current_app)
+    for finding in findings:
+        click.echo(f"{finding.level.value:>4}  {finding.message}")
+    failed = sum(f.level == doctor.Level.FAIL for f in findings)
+    if failed:
+        raise click.ClickException(f"{failed} problem(s) to fix before starting")
+    click.echo("Nothing unsafe found.")
+
+
 def register(app: Flask) -> None:
     from trainingapp.content.cli import content_cli
 
@@ -272,3 +324,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(doctor_command)
+    app.cli.add_command(backup_cli)

@@ -19,9 +19,10 @@ def _id_of(live_app, employee_no):
                "/quizzes/people/{T0001}", "/notifications/"]),
     ("H0001", ["/hr/", "/hr/matrix", "/hr/assign", "/hr/satisfaction", "/analysis/",
                "/analysis/modules/etiquette", "/analysis/calls/billing-dispute",
-               "/quizzes/people/{T0001}"]),
+               "/quizzes/people/{T0001}", "/audit/"]),
     ("A0001", ["/admin/", "/admin/people/new", "/admin/people/{T0001}", "/admin/people/import",
-               "/admin/people/organisation", "/admin/tokens", "/admin/content"]),
+               "/admin/people/organisation", "/admin/tokens", "/admin/content",
+               "/audit/?action=login"]),
 ])
 def test_workspace_pages_have_no_serious_accessibility_violations(page, live_app, who, paths):
     trainee = _id_of(live_app, "T0001")

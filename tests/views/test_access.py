@@ -82,6 +82,7 @@ EXPECTED = {
     "supervisor.assign": ("/supervisor/assign", only(SUPERVISOR)),
     "hr.assign": ("/hr/assign", only(HR)),
     "hr.matrix_page": ("/hr/matrix", only(HR)),
+    "auditlog.index": ("/audit/", CONTENT_OWNERS),
     "hr.satisfaction": ("/hr/satisfaction", only(HR)),
     "supervisor.evaluate": ("/supervisor/people/999999/evaluate",
                             {**only(SUPERVISOR), SUPERVISOR: 404}),

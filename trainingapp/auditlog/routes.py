@@ -1,0 +1,28 @@
+"""/audit: the audit log, for HR and admins: filtered, paged, exported."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from trainingapp.auth.access import role_required
+from trainingapp.extensions import db
+from trainingapp.models import Role
+from trainingapp.services import audit, matrix
+
+bp = Blueprint("auditlog", __name__)
+role_required(bp, Role.HR, Role.ADMIN)
+
+
+@bp.get("/")
+def index() -> Response | str:
+    filters = audit.LogFilters.from_args(request.args)
+    if request.args.get("export") == "csv":
+        rows = audit.export_rows(filters)
+        audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
+                     event=filters.action, person=filters.person)
+        db.session.commit()
+        return matrix.csv_response(rows, "audit-log")
+    found, total = audit.search(filters)
+    pages = max(1, -(-total // audit.PAGE_SIZE))
+    return render_template("auditlog/index.html", rows=found, total=total, pages=pages,
+                           filters=filters, actions=audit.actions())
