@@ -108,8 +108,8 @@ def reads_before_writing() -> Iterator[None]:
     """Reads of a state-changing request that need not hold SQLite's write lock, because
     the writes after them are checked by constraints or conditions: they run in a
     transaction of their own, without the lock, and end before the writing begins.
-    (PostgreSQL has no such lock: nothing to do, and no extra round trips.)"""
-    if not _is_sqlite():
+    (Nothing to do where no lock would be taken: PostgreSQL, or a request that only reads.)"""
+    if not _write_lock_first.get() or not _is_sqlite():
         yield
         return
     db.session.commit()
