@@ -3,10 +3,13 @@ an unhandled exception reaches the 500 handler (Flask wraps it) and is logged by
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from trainingapp.extensions import db, login_manager
 
 PAGES = {400, 403, 404, 413, 429, 500, 503}
 
@@ -27,6 +30,24 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         return _render(error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error: Exception):  # type: ignore[no-untyped-def]
+        """The database went away mid-request: nothing of the request is kept (its
+        transaction is rolled back), the page says so, and the quiz page's autosave,
+        which sees the 503, keeps the answers and sends them again."""
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; drop it instead
+            db.session.remove()
+        app.logger.error("database unavailable during %s %s: %s", request.method,
+                         request.path, type(getattr(error, "orig", error)).__name__)
+        g.database_unavailable = True  # the page is drawn without asking the database again
+        if "_login_user" not in g:
+            g._login_user = login_manager.anonymous_user()
+        response, code = _render(ServiceUnavailable())
+        return response, code, {"Retry-After": "5"}
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]

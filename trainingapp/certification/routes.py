@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask import Blueprint, Flask, abort, g, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -57,7 +57,8 @@ def public_certificate(code: str) -> str:
 def init_banner(app: Flask) -> None:
     @app.context_processor
     def _clearance_banner() -> dict[str, object]:
-        if (not current_user.is_authenticated or request.endpoint in NO_BANNER
+        if (g.get("database_unavailable") or not current_user.is_authenticated
+                or request.endpoint in NO_BANNER
                 or (request.blueprint or "") == "api"):
             return {}
         status = certification.status_of(current_user, utcnow())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,7 +72,7 @@ def email_choice() -> Response:
 def init_header(app: Flask, skip: set[str]) -> None:
     @app.context_processor
     def _unread() -> dict[str, object]:
-        if not current_user.is_authenticated or request.endpoint in skip or (
-                request.blueprint or "") == "api":
+        if (g.get("database_unavailable") or not current_user.is_authenticated
+                or request.endpoint in skip or (request.blueprint or "") == "api"):
             return {}
         return {"unread_notifications": notifications.unread_count(current_user.id)}
