@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -44,33 +45,47 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture
-def two_instances(migrated_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
-    secret = uuid.uuid4().hex * 2
-    processes, bases, logs = [], [], []
-    for n in range(2):
+class Instance:
+    """One app process under gunicorn (deploy/gunicorn.conf.py) on a free port."""
+
+    def __init__(self, url: str, secret: str, log: Path, redis_url: str = "memory://") -> None:
         port = _free_port()
         env = {**os.environ, "TRAININGAPP_ENV": "development",
-               "TRAININGAPP_DATABASE_URL": migrated_url, "TRAININGAPP_SECRET_KEY": secret,
+               "TRAININGAPP_DATABASE_URL": url, "TRAININGAPP_SECRET_KEY": secret,
                "TRAININGAPP_RATELIMIT_STORAGE_URL": redis_url,
                "TRAININGAPP_BIND": f"127.0.0.1:{port}", "TRAININGAPP_WORKERS": "1",
                "TRAININGAPP_LOG_LEVEL": "warning", "TRAININGAPP_ACCESS_LOG": ""}
-        log = (tmp_path / f"instance{n}.log").open("w")
-        logs.append(log)
-        processes.append(subprocess.Popen(
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        bases.append(f"http://127.0.0.1:{port}")
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.base = f"http://127.0.0.1:{port}"
+        _wait_ready(self.base)
+
+    def kill(self) -> None:
+        """As a crash or a pulled plug would: no clean shutdown, workers too."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.log.close()
+
+
+@pytest.fixture
+def two_instances(migrated_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
+    secret = uuid.uuid4().hex * 2
+    instances = [Instance(migrated_url, secret, tmp_path / f"instance{n}.log", redis_url)
+                 for n in range(2)]
     try:
-        for base in bases:
-            _wait_ready(base)
-        yield bases
+        yield [instance.base for instance in instances]
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
-        for log in logs:
-            log.close()
+        for instance in instances:
+            instance.stop()
 
 
 def _wait_ready(base: str) -> None:
@@ -138,3 +153,55 @@ def test_a_session_and_the_login_throttle_carry_across_instances(two_instances, 
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert browser.post(second + "/logout", {"csrf_token": token[1]}) == 302
     assert browser.get(first + "/learn/")[0] == 302
+
+
+def test_a_killed_server_loses_no_saved_answer_and_the_exam_resumes(app, migrated_url,
+                                                                   make_user, tmp_path):
+    from sqlalchemy import select
+
+    from tests.conftest import sync_fixture_bank
+    from trainingapp.extensions import db
+    from trainingapp.models import AttemptQuestion, QuizAttempt
+    from trainingapp.services import quizzes
+
+    sync_fixture_bank(app, "quiz_bank")
+    person = make_user(f"KS{uuid.uuid4().hex[:6]}")
+    secret = uuid.uuid4().hex * 2
+    first = Instance(migrated_url, secret, tmp_path / "first.log")
+    browser = Browser()
+    try:
+        assert browser.login(first.base, person.employee_no, PASSWORD) == 302
+        _, page = browser.get(first.base + "/quizzes/")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        assert browser.post(first.base + "/quizzes/modules/drill/start",
+                            {"csrf_token": token}) == 302
+        with app.app_context():
+            attempt = db.session.scalar(select(QuizAttempt).where(
+                QuizAttempt.user_id == person.id))
+            simple = {"single": "0", "multiple": "0", "true_false": "true", "numeric": "42",
+                      "short_text": "first contact"}
+            item = next(i for i in quizzes.questions_of(attempt)
+                        if i.version.content["type"] in simple)
+            answer = simple[item.version.content["type"]]
+        url = f"{first.base}/quizzes/attempts/{attempt.id}"
+        request = urllib.request.Request(url + "/autosave", urllib.parse.urlencode(
+            {"position": str(item.position), f"q{item.position}": answer}).encode(),
+            headers={"X-CSRFToken": token})
+        with browser.opener.open(request, timeout=10) as reply:
+            assert reply.status == 200
+    finally:
+        first.kill()
+    second = Instance(migrated_url, secret, tmp_path / "second.log")
+    try:
+        status, page = browser.get(f"{second.base}/quizzes/attempts/{attempt.id}")
+        assert status == 200  # the same session, the same attempt, on a new process
+        assert browser.post(second.base + "/quizzes/modules/drill/start",
+                            {"csrf_token": token}) == 302
+        with app.app_context():
+            attempts = db.session.scalars(select(QuizAttempt).where(
+                QuizAttempt.user_id == person.id)).all()
+            saved = db.session.get(AttemptQuestion, item.id)
+            assert len(attempts) == 1 and attempts[0].is_open  # resumed, not a second one
+            assert saved.answered_at is not None and saved.answer is not None
+    finally:
+        second.stop()
