@@ -3,7 +3,7 @@ production."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +23,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     hsts = app.config["HSTS"]
+
+    @app.before_request
+    def _refuse_nul_bytes() -> None:
+        """No text the app stores or looks up may hold a NUL byte (PostgreSQL refuses it
+        with an error): a request carrying one is answered 400 before it reaches a view."""
+        sources = [request.args] + ([request.form] if request.method == "POST" else [])
+        if "\x00" in request.path or any("\x00" in value for source in sources
+                                          for _key, value in source.items(multi=True)):
+            abort(400)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -107,3 +107,14 @@ def test_sql_metacharacters_in_searches_and_filters_are_only_text(app, client, m
     assert reply.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(User).where(User.employee_no == "X005")) is not None
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [
+    ("post", "/login", {"employee_no": "T\x000001", "password": "x"}),
+    ("get", "/learn/search?q=a%00b", None),
+])
+def test_a_nul_byte_anywhere_is_a_bad_request_not_a_database_error(client, method, path, data):
+    if data is not None:
+        data = {**data, "csrf_token": csrf_token(client)}  # past the CSRF check
+    reply = getattr(client, method)(path, data=data)
+    assert reply.status_code == 400

@@ -188,7 +188,10 @@ def _clearance_query() -> Any:
 
 def people_for_clearance(numbers: Sequence[str]) -> People:
     """Active people by employee number with their position and certificates: one query."""
-    wanted = {n.strip() for n in numbers if n.strip()}
+    # An employee number is printable text of at most 32 characters (the column's size);
+    # anything else (a NUL byte, a control character) cannot be anyone's: not looked up.
+    wanted = {n.strip() for n in numbers
+              if n.strip() and len(n.strip()) <= 32 and n.strip().isprintable()}
     found = People({}, {}, defaultdict(list))
     if not wanted:
         return found
