@@ -20,13 +20,14 @@ def record(
     action: str,
     *,
     actor: User | None = None,
+    actor_id: int | None = None,
     subject: User | None = None,
     subject_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
     event = AuditEvent(
         action=action,
-        actor_id=actor.id if actor else None,
+        actor_id=actor.id if actor else actor_id,
         subject_user_id=subject.id if subject else subject_id,
         detail=detail,
         remote_addr=request.remote_addr if has_request_context() else None,

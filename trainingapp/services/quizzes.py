@@ -306,7 +306,7 @@ def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> b
     attempt.points, attempt.max_points = outcome.points, outcome.max_points
     attempt.score, attempt.passed = outcome.percent, outcome.passed
     audit.record("quiz_submitted" if status == AttemptStatus.SUBMITTED else "quiz_expired",
-                 subject_id=attempt.user_id, attempt=attempt.id, score=outcome.percent,
+                 actor_id=attempt.user_id if by_trainee else None, subject_id=attempt.user_id, attempt=attempt.id, score=outcome.percent,
                  passed=outcome.passed)
     if outcome.passed:
         certification.reevaluate(attempt.user_id, now)
