@@ -102,6 +102,6 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(app, migrated_url, tmp_
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     result = app.test_cli_runner().invoke(args=["backup", "restore", str(broken), "--yes"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1 and "is not a SQLite backup" in result.output
     with app.app_context():
         assert backup.row_counts()["question"] > 0  # the live data is untouched

@@ -103,7 +103,10 @@ def restore(source: Path) -> Report:
     if url.get_backend_name() == "sqlite":
         backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            integrity = backup.execute("PRAGMA integrity_check").fetchone()[0]
+            try:
+                integrity = backup.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as error:
+                raise BackupError(f"{source} is not a SQLite backup: {error}") from None
             if integrity != "ok":
                 raise BackupError(f"{source} is damaged: {integrity}")
             live = sqlite3.connect(_sqlite_path(url))
