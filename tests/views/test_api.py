@@ -111,3 +111,12 @@ def test_the_openapi_document_is_served(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.json["openapi"].startswith("3.")
     assert set(response.json["paths"]) == {"/clearance/{employee_no}", "/clearance"}
+
+
+def test_a_token_without_the_clearance_scope_is_forbidden(app, client, make_user):
+    make_user("T0001")
+    with app.app_context():
+        _, plain = api_tokens.create("reports-only", scopes=())
+        db.session.commit()
+    reply = client.get("/api/v1/clearance/T0001", headers={"Authorization": f"Bearer {plain}"})
+    assert reply.status_code == 403 and reply.get_json()["error"] == "forbidden"
