@@ -47,3 +47,50 @@ def test_no_route_shows_a_trainee_to_another_team(app, world):  # noqa: F811
                                                                         reply.status_code)
             walked += 1
     assert walked >= 2 * 45  # every GET route, for both
+
+
+LEADER, HR, ADMIN, ANON = "leader", "hr", "admin", "anonymous"
+ROLE_OF = {OWNER: "trainee", PEER: "trainee", LEADER: "supervisor", OTHER_LEADER: "supervisor",
+           HR: "hr", ADMIN: "admin", ANON: "anonymous"}
+
+
+def _only(*who: str, others: int = 404) -> dict[str, int]:
+    return {ANON: 302, **{w: 200 if w in who else others for w in ROLE_OF if w != ANON}}
+
+
+# With the owner's real ids the answer depends on whose the object is (made-up ids: 404).
+REAL = {
+    "quizzes.take": ("/quizzes/attempts/{attempt_id}", {**_only(), OWNER: 302}),  # handed in
+    "quizzes.finish": ("/quizzes/attempts/{attempt_id}/finish", {**_only(), OWNER: 302}),
+    "quizzes.result": ("/quizzes/attempts/{attempt_id}/result", _only(OWNER)),
+    "quizzes.history": ("/quizzes/people/{user_id}", _only(OWNER, LEADER, HR)),
+    "calls.call": ("/calls/runs/{run_id}", _only(OWNER)),
+    "calls.debrief": ("/calls/runs/{run_id}/debrief", {**_only(), OWNER: 302}),  # in progress
+    "certification.certificate": ("/certification/certificates/{cert_id}", _only(OWNER, HR)),
+    "supervisor.observe": ("/supervisor/people/{user_id}/observe",
+                           {**_only(LEADER, others=403), OTHER_LEADER: 404}),
+    "supervisor.evaluate": ("/supervisor/people/{user_id}/evaluate",
+                            {**_only(LEADER, others=403), OTHER_LEADER: 404}),
+    "people.edit": ("/admin/people/{user_id}", _only(ADMIN, others=403)),
+    "verify.certificate": ("/verify/{code}", dict.fromkeys(ROLE_OF, 200)),
+}
+
+
+def test_every_route_answers_each_of_seven_viewers_as_their_role_allows(app, world):  # noqa: F811
+    from tests.views.test_access import EXPECTED
+
+    _people, clients, ids = world
+    values = _values(app, ids)
+    clients = {**clients, ANON: app.test_client()}
+    assert set(REAL) <= set(EXPECTED) and set(EXPECTED) == {r.endpoint for r in
+                                                             app.url_map.iter_rules()}
+    for endpoint, (path, by_role) in EXPECTED.items():
+        if endpoint in REAL:
+            template, expected = REAL[endpoint]
+            path = template.format(**values)
+        else:
+            expected = {who: by_role[ROLE_OF[who]] for who in ROLE_OF}
+        for who, status in expected.items():
+            reply = clients[who].get(path)
+            reply.close()
+            assert reply.status_code == status, (endpoint, path, who, reply.status_code)
