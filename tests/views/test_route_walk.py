@@ -1,8 +1,9 @@
 """Every route of the URL map, filled in with one trainee's real ids (attempt, call,
-certificate, record, assignment), asked for with GET by another team's trainee and by
-another team's supervisor: none of them ever sees that trainee's name or employee number
-(the public certificate check excepted: it shows the holder to whoever has the code), and
-no route answers them with a server error."""
+certificate, record, assignment), for seven viewers: anonymous, the trainee, another team's
+trainee, their supervisor, another team's supervisor, HR and an admin. Each gets the status
+its role allows; another team's trainee and supervisor never see the trainee's name or
+employee number (the public certificate check excepted: it shows the holder to whoever has
+the code), and no route answers anyone with a server error."""
 
 from __future__ import annotations
 
