@@ -26,9 +26,9 @@ from trainingapp.config import TestingConfig
 from trainingapp.database import is_query
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
-from trainingapp.services import users
+from trainingapp.services import accounts
 from trainingapp.services.certification import forget_tracks
-from trainingapp.services.matrix import forget_summaries
+from trainingapp.queries.matrix import forget_summaries
 from trainingapp.services.quizzes import forget_pools
 
 PASSWORD = "correct horse battery staple"
@@ -156,7 +156,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             if position is None:
                 position = Position(code="hotline-agent", name_en="Hotline agent",
                                     name_zh="热线客服代表")
-            user = users.create_user(
+            user = accounts.create_user(
                 employee_no=employee_no or f"E{next(counter):04d}",
                 full_name=f"Person {employee_no or 'E'}",
                 password=password,

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 from tests.conftest import drop_everything, make_app, postgres_url
 from trainingapp.extensions import db
 from trainingapp.models import User
-from trainingapp.services import demo
+from trainingapp.ops import demo
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,18 +15,15 @@ from trainingapp.auth.forms import POLICY_MESSAGES
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
+from trainingapp.ops import backup, demo, doctor, generate
 from trainingapp.services import (
+    accounts,
     api_tokens,
-    backup,
     certification,
-    demo,
-    doctor,
-    generate,
     notifications,
     quizzes,
     reminders,
     staff_import,
-    users,
 )
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
@@ -48,16 +45,16 @@ def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ign
     return row
 
 
-def _fail(error: users.AccountError) -> click.ClickException:
-    if isinstance(error, users.PasswordRejected):
+def _fail(error: accounts.AccountError) -> click.ClickException:
+    if isinstance(error, accounts.PasswordRejected):
         return click.ClickException(str(POLICY_MESSAGES[error.violation]))
     return click.ClickException(str(error))
 
 
-def _require_user(employee_no: str) -> users.User:
+def _require_user(employee_no: str) -> accounts.User:
     try:
-        return users.require_by_employee_no(employee_no)
-    except users.AccountError as error:
+        return accounts.require_by_employee_no(employee_no)
+    except accounts.AccountError as error:
         raise _fail(error) from None
 
 
@@ -80,7 +77,7 @@ def create_user(employee_no, full_name, email, roles, team, position, supervises
                 hire_date, language, password):
     """Create a staff account."""
     try:
-        user = users.create_user(
+        user = accounts.create_user(
             employee_no=employee_no,
             full_name=full_name,
             email=email,
@@ -91,7 +88,7 @@ def create_user(employee_no, full_name, email, roles, team, position, supervises
             hire_date=date.fromordinal(hire_date.toordinal()) if hire_date else None,
             language=language,
         )
-    except users.AccountError as error:
+    except accounts.AccountError as error:
         raise _fail(error) from None
     if supervises:
         db.session.refresh(user, ["supervised_teams"])
@@ -108,8 +105,8 @@ def set_password(employee_no: str, password: str) -> None:
     """Set a new password; the person's existing sessions end."""
     user = _require_user(employee_no)
     try:
-        users.set_password(user, password)
-    except users.AccountError as error:
+        accounts.set_password(user, password)
+    except accounts.AccountError as error:
         raise _fail(error) from None
     db.session.commit()
     click.echo(f"Password changed for {user.employee_no}; their sessions were ended.")
@@ -120,7 +117,7 @@ def set_password(employee_no: str, password: str) -> None:
 def deactivate(employee_no: str) -> None:
     """Stop a person signing in; history is kept and their sessions end."""
     user = _require_user(employee_no)
-    users.deactivate(user)
+    accounts.deactivate(user)
     db.session.commit()
     click.echo(f"Deactivated {user.employee_no}.")
 

@@ -25,7 +25,8 @@ from trainingapp.content.bank import load_bank
 from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
 from trainingapp.models import QuizAttempt, Team, utcnow
-from trainingapp.services import demo, quizzes, users
+from trainingapp.ops import demo
+from trainingapp.services import accounts, quizzes
 
 _numbers = itertools.count(1)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -101,7 +102,7 @@ def new_trainee(live_app: Flask) -> str:
     into another's."""
     employee_no = f"N{next(_numbers):04d}"
     with live_app.app_context():
-        users.create_user(employee_no=employee_no, full_name=f"New hire {employee_no}",
+        accounts.create_user(employee_no=employee_no, full_name=f"New hire {employee_no}",
                           password=demo.DEMO_PASSWORD,
                           team=db.session.scalar(select(Team).filter_by(code="hotline-1")))
         db.session.commit()
@@ -109,7 +110,7 @@ def new_trainee(live_app: Flask) -> str:
 
 
 def sign_in(page, employee_no: str) -> None:  # type: ignore[no-untyped-def]
-    from trainingapp.services.demo import DEMO_PASSWORD
+    from trainingapp.ops.demo import DEMO_PASSWORD
 
     page.goto("/login")
     page.get_by_label("Employee number").fill(employee_no)

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, serious_violations
-from trainingapp.services.demo import DEMO_PASSWORD
+from trainingapp.ops.demo import DEMO_PASSWORD
 
 
 def test_trainee_signs_in_switches_language_and_signs_out(page):

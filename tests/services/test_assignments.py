@@ -9,7 +9,7 @@ from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import Assignment, DueDateExtension, Position, User
 from trainingapp.rules.assignments import Progress
-from trainingapp.services import assignments, users
+from trainingapp.services import accounts, assignments
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -23,7 +23,7 @@ def ready(app, make_user):
 
 
 def test_a_new_hire_gets_the_position_s_tracks_due_n_days_after_hiring(ready):
-    person = users.create_user(employee_no="T6100", full_name="New Hire",
+    person = accounts.create_user(employee_no="T6100", full_name="New Hire",
                                password="a fine passphrase", hire_date=date(2026, 11, 2),
                                position=db.session.scalar(select(Position).filter_by(
                                    code="hotline-agent")))
@@ -34,14 +34,14 @@ def test_a_new_hire_gets_the_position_s_tracks_due_n_days_after_hiring(ready):
 
 
 def test_a_position_change_assigns_the_new_position_s_tracks(ready):
-    person = users.create_user(employee_no="T6101", full_name="Moving Up",
+    person = accounts.create_user(employee_no="T6101", full_name="Moving Up",
                                password="a fine passphrase",
                                position=db.session.scalar(select(Position).filter_by(
                                    code="hotline-agent")))
     leader = Position(code="team-leader", name_en="Team leader", name_zh="班组长")
     db.session.add(leader)
     db.session.flush()
-    users.update_profile(person, {"position": leader})
+    accounts.update_profile(person, {"position": leader})
     db.session.commit()
     targets = {a.target: a.origin for a in db.session.scalars(
         select(Assignment).where(Assignment.user_id == person.id))}
@@ -50,7 +50,7 @@ def test_a_position_change_assigns_the_new_position_s_tracks(ready):
 
 def test_assigning_again_updates_and_status_follows_results(ready):
     boss = ready
-    people = [users.create_user(employee_no=f"T62{i:02d}", full_name=f"P{i}",
+    people = [accounts.create_user(employee_no=f"T62{i:02d}", full_name=f"P{i}",
                                 password="a fine passphrase") for i in range(2)]
     assert assignments.assign(boss, people, "module", "greeting", NOW + timedelta(days=7)) == 2
     assert assignments.assign(boss, people[:1], "module", "greeting", NOW + timedelta(days=9),
@@ -68,7 +68,7 @@ def test_assigning_again_updates_and_status_follows_results(ready):
 
 def test_an_extension_is_recorded_with_who_and_why(ready):
     boss = ready
-    person = users.create_user(employee_no="T6300", full_name="P", password="a fine passphrase")
+    person = accounts.create_user(employee_no="T6300", full_name="P", password="a fine passphrase")
     assignments.assign(boss, [person], "scenario", "slow-wifi", NOW)
     db.session.commit()
     given = db.session.scalar(select(Assignment).where(Assignment.user_id == person.id))

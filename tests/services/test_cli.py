@@ -1,6 +1,6 @@
 from tests.conftest import make_app
 from trainingapp.extensions import db
-from trainingapp.services import users
+from trainingapp.services import accounts
 
 
 def test_user_create_prompts_for_the_password(app, runner):
@@ -14,7 +14,7 @@ def test_user_create_prompts_for_the_password(app, runner):
     assert result.exit_code == 0, result.output
     assert "Created T0100 (supervisor, trainee)" in result.output
     with app.app_context():
-        user = users.get_by_employee_no("T0100")
+        user = accounts.get_by_employee_no("T0100")
         db.session.refresh(user, ["supervised_teams"])
         assert [t.code for t in user.supervised_teams] == ["hotline-1"]
         assert str(user.hire_date) == "2026-03-01"
@@ -29,7 +29,7 @@ def test_user_create_reports_bad_input_and_creates_nothing(app, runner):
                                        "--password", "a fine passphrase"])
     assert unknown_team.exit_code == 2 and "unknown code 'nowhere'" in unknown_team.output
     with app.app_context():
-        assert users.get_by_employee_no("T0101") is None
+        assert accounts.get_by_employee_no("T0101") is None
 
 
 def test_set_password_and_deactivate(app, runner, make_user):
@@ -39,7 +39,7 @@ def test_set_password_and_deactivate(app, runner, make_user):
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["user", "deactivate", user.employee_no]).exit_code == 0
     with app.app_context():
-        refreshed = users.get_by_employee_no(user.employee_no)
+        refreshed = accounts.get_by_employee_no(user.employee_no)
         assert not refreshed.is_active
     missing = runner.invoke(args=["user", "deactivate", "NOBODY"])
     assert missing.exit_code == 1 and "no user with employee number" in missing.output

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Team, User
 from trainingapp.rules.passwords import is_usable
-from trainingapp.services import demo, staff_import, users
+from trainingapp.ops import demo
+from trainingapp.services import accounts, staff_import
 
 GOOD = (
     "employee_no,name,email,position,team,supervisor,hire_date,language\n"
@@ -39,15 +40,15 @@ def test_a_good_file_creates_updates_and_assigns_supervisors(seeded):
     result = staff_import.apply(plans, None, "staff.csv")
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (2, 0, 1)
-    sun = users.get_by_employee_no("S2001")
+    sun = accounts.get_by_employee_no("S2001")
     db.session.refresh(sun, ["supervised_teams"])
     assert [t.code for t in sun.supervised_teams] == ["hotline-2"]
     assert db.session.scalar(select(Team).where(Team.code == "hotline-2")) is not None
-    zhou = users.get_by_employee_no("T2001")
+    zhou = accounts.get_by_employee_no("T2001")
     assert zhou.language == "zh"
     # No one knows an imported person's password: none is hashed; a one-time link sets it.
     assert not is_usable(zhou.password_hash)
-    assert users.authenticate("T2001", zhou.password_hash) is None
+    assert accounts.authenticate("T2001", zhou.password_hash) is None
     assert db.session.scalar(select(AuditEvent.detail).where(
         AuditEvent.action == "staff_imported")) == {"file": "staff.csv", "created": 2,
                                                     "updated": 0, "unchanged": 1}
@@ -129,7 +130,7 @@ def test_cli_dry_run_and_import(app, runner, tmp_path, seeded):
     dry = runner.invoke(args=["users", "import", str(path), "--dry-run"])
     assert dry.exit_code == 0 and "Dry run: nothing was changed." in dry.output
     assert "row     2  T2001        create" in dry.output
-    assert users.get_by_employee_no("T2001") is None
+    assert accounts.get_by_employee_no("T2001") is None
     done = runner.invoke(args=["users", "import", str(path)])
     assert done.exit_code == 0 and "Imported: 2 created, 0 updated, 1 unchanged." in done.output
     bad = tmp_path / "bad.csv"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, CertificateSource, Certification, Role, User
-from trainingapp.services import certification, staff_import, users
+from trainingapp.services import accounts, certification, staff_import
 
 pytestmark = pytest.mark.db
 FROM = {"REMOTE_ADDR": "10.20.30.40"}
@@ -33,9 +33,9 @@ def test_every_listed_event_is_written_once_with_who_when_what_and_where(app, cl
                       environ_base=FROM).location
     client.post(f"{url}/submit", data={"csrf_token": token}, environ_base=FROM)
     with app.test_request_context(environ_base=FROM):
-        actor = users.get_by_employee_no(admin.employee_no)
-        person = users.get_by_employee_no(trainee.employee_no)
-        users.set_roles(person, [Role.SUPERVISOR], actor=actor)
+        actor = accounts.get_by_employee_no(admin.employee_no)
+        person = accounts.get_by_employee_no(trainee.employee_no)
+        accounts.set_roles(person, [Role.SUPERVISOR], actor=actor)
         plans = staff_import.plan(staff_import.read_rows(
             "staff.csv", b"employee_no,name\nAU09,New Person\n"))
         staff_import.apply(plans, actor, "staff.csv")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.conftest import PASSWORD, csrf_token, login
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Role, User
-from trainingapp.services import users
+from trainingapp.services import accounts
 
 SAME_MESSAGE = "Unknown employee number or wrong password."
 
@@ -48,7 +48,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, make_user):
 def test_inactive_user_cannot_sign_in(client, app, make_user):
     user = make_user()
     with app.app_context():
-        users.deactivate(db.session.get(User, user.id))
+        accounts.deactivate(db.session.get(User, user.id))
         db.session.commit()
     response = login(client, user.employee_no)
     assert SAME_MESSAGE in response.get_data(as_text=True)
@@ -144,7 +144,7 @@ def test_deactivation_ends_existing_sessions(app, client, make_user):
     user = make_user()
     login(client, user.employee_no)
     with app.app_context():
-        users.deactivate(db.session.get(User, user.id))
+        accounts.deactivate(db.session.get(User, user.id))
         db.session.commit()
     assert client.get("/learn/").status_code == 302
 

@@ -43,7 +43,7 @@ def test_each_status_is_counted_and_filtered(app, hr_client, make_user):
     assert "6 people" in page  # the five and the HR person, also a hotline agent
     with app.app_context():
         track_id = certification.get_track("hotline-agent").id
-    from trainingapp.services import matrix
+    from trainingapp.queries import matrix
 
     with app.app_context():
         built = matrix.build(matrix.Filters(), utcnow())
@@ -71,7 +71,7 @@ def test_a_revoked_renewal_after_an_expiry_reads_revoked_as_the_rules_say(app, h
                           valid_from=first_end, expires_at=first_end + timedelta(days=365),
                           revoked_at=now - timedelta(days=10))])
         db.session.commit()
-        from trainingapp.services import matrix
+        from trainingapp.queries import matrix
 
         built = matrix.build(matrix.Filters(), now)
         rules_say = certification.status_of(
@@ -80,7 +80,7 @@ def test_a_revoked_renewal_after_an_expiry_reads_revoked_as_the_rules_say(app, h
 
 
 def test_counts_are_kept_a_minute_unless_a_certificate_changes_here(app, hr_client, make_user):
-    from trainingapp.services import matrix
+    from trainingapp.queries import matrix
 
     person = make_user("K001", team="t1")
     with app.app_context():
@@ -147,7 +147,7 @@ def test_query_count_does_not_grow_with_ten_times_the_people(app, hr_client, mak
 
 
 def test_with_many_teams_the_filter_takes_a_team_code(app, hr_client, make_user, monkeypatch):
-    from trainingapp.services import people
+    from trainingapp.queries import people
 
     make_user("TT01", team="t1")
     make_user("TT02", team="t2")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Role, User
-from trainingapp.services import demo, users
+from trainingapp.ops import demo
+from trainingapp.services import accounts
 
 
 def _admin(app, client, make_user):
@@ -44,7 +45,7 @@ def test_add_a_person_who_then_sets_a_password_by_link(app, client, make_user):
     assert login(newcomer, "T7100", "green tea at nine").status_code == 302
     assert newcomer.get(path).status_code == 404  # the link works once
     with app.app_context():
-        person = users.get_by_employee_no("T7100")
+        person = accounts.get_by_employee_no("T7100")
         assert person.roles == {Role.TRAINEE, Role.SUPERVISOR} and person.language == "zh"
 
 
@@ -58,7 +59,7 @@ def test_edit_roles_and_position_is_audited_and_deactivation_ends_sessions(app, 
         "csrf_token": token, "full_name": "Renamed Person", "position": "team-leader",
         "team": "hotline-1", "language": "en", "roles": ["hr"]})
     with app.app_context():
-        changed = users.get_by_employee_no("T7200")
+        changed = accounts.get_by_employee_no("T7200")
         assert changed.full_name == "Renamed Person" and changed.roles == {Role.TRAINEE, Role.HR}
         actions = db.session.scalars(select(AuditEvent.action).where(
             AuditEvent.subject_user_id == person.id).order_by(AuditEvent.id)).all()
@@ -80,7 +81,7 @@ def test_import_preview_then_confirm(app, client, make_user):
     page = preview.get_data(as_text=True)
     assert "staff.csv: 2 to create, 0 to update, 0 unchanged, 0 errors" in page
     with app.app_context():
-        assert users.get_by_employee_no("T7301") is None  # nothing yet
+        assert accounts.get_by_employee_no("T7301") is None  # nothing yet
     batch = re.search(r'/admin/people/import/(\d+)', page).group(1)
     done = client.post(f"/admin/people/import/{batch}", data={"csrf_token": token})
     assert done.location == "/admin/"

@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import Role
-from trainingapp.services import api_tokens, certification, demo, generate, matrix, quizzes
+from trainingapp.ops import demo, generate
+from trainingapp.queries import matrix
+from trainingapp.services import api_tokens, certification, quizzes
 
 pytestmark = pytest.mark.db
 CONTENT = {"module", "lesson", "question", "question_version", "track", "rubric", "scenario",

@@ -18,7 +18,7 @@ from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
-from trainingapp.services import staff_import, users
+from trainingapp.services import accounts, staff_import
 
 bp = Blueprint("people", __name__)
 role_required(bp, Role.ADMIN)
@@ -58,17 +58,17 @@ def new() -> Response | str:
             errors["employee_no"] = _("Enter the employee number.")
         if not errors:
             try:
-                person = users.create_user(
+                person = accounts.create_user(
                     employee_no=number, full_name=values["full_name"], email=values["email"],
-                    password=users.unusable_password(), team=values["team"],
+                    password=accounts.unusable_password(), team=values["team"],
                     position=values["position"], hire_date=values["hire_date"],
                     language=values["language"], roles=[Role(r) for r in request.form.getlist("roles")
                                                          if r in {g.value for g in GRANTED_ROLES}],
                     actor=current_user)
-            except users.AccountError as error:
+            except accounts.AccountError as error:
                 errors["employee_no"] = str(error)
             else:
-                token = users.create_reset_link(person, utcnow(), actor=current_user)
+                token = accounts.create_reset_link(person, utcnow(), actor=current_user)
                 db.session.commit()
                 return render_template("admin/reset_link.html", person=person, token=token)
     return render_template("admin/person.html", person=None, errors=errors, **_choices())
@@ -76,13 +76,13 @@ def new() -> Response | str:
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 def edit(user_id: int) -> Response | str:
-    person = users.get_with_roles(user_id) or abort(404)
+    person = accounts.get_with_roles(user_id) or abort(404)
     errors: dict[str, str] = {}
     if FlaskForm().validate_on_submit():
         values = _read_person(request.form, errors)
         if not errors:
-            users.update_profile(person, values, actor=current_user)
-            users.set_roles(person, request.form.getlist("roles"), actor=current_user)
+            accounts.update_profile(person, values, actor=current_user)
+            accounts.set_roles(person, request.form.getlist("roles"), actor=current_user)
             db.session.commit()
             flash(_("Saved the details of %(name)s.", name=person.full_name), "success")
             return redirect(url_for(".edit", user_id=person.id))
@@ -91,23 +91,23 @@ def edit(user_id: int) -> Response | str:
 
 @bp.post("/<int:user_id>/active")
 def set_active(user_id: int) -> Response:
-    person = users.get_with_roles(user_id) or abort(404)
+    person = accounts.get_with_roles(user_id) or abort(404)
     if not FlaskForm().validate_on_submit() or person.id == current_user.id:
         abort(400)
     if request.form.get("active") == "1":
-        users.reactivate(person, actor=current_user)
+        accounts.reactivate(person, actor=current_user)
     else:
-        users.deactivate(person, actor=current_user)
+        accounts.deactivate(person, actor=current_user)
     db.session.commit()
     return redirect(url_for(".edit", user_id=person.id))
 
 
 @bp.post("/<int:user_id>/reset-link")
 def reset_link(user_id: int) -> str:
-    person = users.get_with_roles(user_id) or abort(404)
+    person = accounts.get_with_roles(user_id) or abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    token = users.create_reset_link(person, utcnow(), actor=current_user)
+    token = accounts.create_reset_link(person, utcnow(), actor=current_user)
     db.session.commit()
     return render_template("admin/reset_link.html", person=person, token=token)
 
@@ -158,8 +158,8 @@ def organisation() -> str:
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            users.add_organisation_unit(request.form.get("kind", ""), request.form)
-        except users.AccountError as error:
+            accounts.add_organisation_unit(request.form.get("kind", ""), request.form)
+        except accounts.AccountError as error:
             errors[request.form.get("kind", "team")] = str(error)
         else:
             db.session.commit()

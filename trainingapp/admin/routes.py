@@ -12,7 +12,8 @@ from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
 from trainingapp.extensions import db
 from trainingapp.models import CertificateSource, Role, User, utcnow
-from trainingapp.services import analysis, api_tokens, certification, content, people
+from trainingapp.queries import content, people
+from trainingapp.services import analysis, api_tokens, certification
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)

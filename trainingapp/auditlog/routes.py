@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.models import Role
-from trainingapp.services import audit, matrix
+from trainingapp.queries import matrix
+from trainingapp.services import audit
 
 bp = Blueprint("auditlog", __name__)
 role_required(bp, Role.HR, Role.ADMIN)

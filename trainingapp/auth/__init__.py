@@ -9,7 +9,7 @@ from trainingapp.database import reads_before_writing
 from trainingapp.extensions import login_manager
 from trainingapp.models import User
 from trainingapp.rules.redirects import safe_next
-from trainingapp.services import users
+from trainingapp.services import accounts
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +25,7 @@ def _load_user(cookie_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     with reads_before_writing():  # who is asking: no write lock needed to know that
-        return users.load_for_session(int(user_id), token)
+        return accounts.load_for_session(int(user_id), token)
 
 
 @login_manager.unauthorized_handler

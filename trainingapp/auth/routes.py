@@ -28,7 +28,7 @@ from trainingapp.extensions import db, limiter
 from trainingapp.models import User, utcnow
 from trainingapp.rules.passwords import verify_password
 from trainingapp.rules.redirects import safe_next
-from trainingapp.services import audit, users
+from trainingapp.services import accounts, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -65,7 +65,7 @@ def login() -> Response | str:
         return redirect(url_for(home_endpoint(current_user.roles)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.employee_no.data, form.password.data)
+        user = accounts.authenticate(form.employee_no.data, form.password.data)
         db.session.commit()
         if user is not None:
             _start_session(user)
@@ -97,13 +97,13 @@ def change_password() -> Response | str:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not verify_password(
-            user.password_hash, form.current_password.data, users.password_cost()
+            user.password_hash, form.current_password.data, accounts.password_cost()
         ).ok:
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             try:
-                users.set_password(user, form.new_password.data)
-            except users.PasswordRejected as rejected:
+                accounts.set_password(user, form.new_password.data)
+            except accounts.PasswordRejected as rejected:
                 form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
             else:
                 db.session.commit()
@@ -120,7 +120,7 @@ def set_language() -> Response:
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            users.set_language(current_user._get_current_object(), form.language.data)
+            accounts.set_language(current_user._get_current_object(), form.language.data)
             db.session.commit()
     return redirect(safe_next(form.next.data) or url_for("main.index"))
 
@@ -129,14 +129,14 @@ def set_language() -> Response:
 def reset_password(token: str) -> Response | str:
     """Set a password through a one-time link from an administrator."""
     now = utcnow()
-    reset = users.reset_for(token, now)
+    reset = accounts.reset_for(token, now)
     if reset is None:
         return render_template("auth/reset.html", form=None), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = users.use_reset(reset, form.new_password.data, now)
-        except users.PasswordRejected as rejected:
+            user = accounts.use_reset(reset, form.new_password.data, now)
+        except accounts.PasswordRejected as rejected:
             form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
         else:
             db.session.commit()

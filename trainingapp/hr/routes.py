@@ -11,15 +11,8 @@ from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.workspace.assigning import assign_from_form
 from trainingapp.models import Role, utcnow
-from trainingapp.services import (
-    assignments,
-    audit,
-    evaluations,
-    matrix,
-    people,
-    reports,
-    staff_import,
-)
+from trainingapp.queries import matrix, people, reports
+from trainingapp.services import assignments, audit, evaluations, staff_import
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)

@@ -12,7 +12,8 @@ from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
-from trainingapp.services import assignments, learning, people
+from trainingapp.queries import people
+from trainingapp.services import assignments, learning
 
 bp = Blueprint("learning", __name__)
 role_required(bp)

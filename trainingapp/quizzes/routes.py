@@ -25,6 +25,7 @@ from trainingapp.models import QuizAttempt, Role, utcnow
 from trainingapp.quizzes import pages
 from trainingapp.rules.grading import is_answered
 from trainingapp.rules.quiz import accepts_answers
+from trainingapp.queries import people
 from trainingapp.services import (
     assignments,
     calls,
@@ -32,7 +33,6 @@ from trainingapp.services import (
     evaluations,
     learning,
     observations,
-    people,
     quizzes,
 )
 

@@ -1,1 +1,1 @@
-"""State changes and queries used by views and the CLI. They flush; the caller commits."""
+"""State changes used by views and the CLI. They flush; the request or command commits once."""

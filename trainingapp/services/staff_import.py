@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from trainingapp.extensions import db
 from trainingapp.models import ImportBatch, Position, Team, User
-from trainingapp.services import audit, users
+from trainingapp.services import accounts, audit
 
 MAX_ROWS = 20_000
 # Column names people use, in both languages → the field they mean.
@@ -242,7 +242,7 @@ def apply(plans: Sequence[RowPlan], actor: User | None, filename: str) -> Import
     for item in plans:
         values = item.values
         if item.action == "create":
-            people[item.employee_no] = users.create_user(
+            people[item.employee_no] = accounts.create_user(
                 employee_no=item.employee_no, full_name=values["full_name"],
                 password=None, email=values["email"],
                 team=team_for(values["team"]), position=positions.get(values["position"] or ""),
@@ -260,13 +260,13 @@ def apply(plans: Sequence[RowPlan], actor: User | None, filename: str) -> Import
                 changes["hire_date"] = date.fromisoformat(values["hire_date"])
             if values["language"]:
                 changes["language"] = values["language"]
-            users.update_profile(users.require_by_employee_no(item.employee_no), changes,
+            accounts.update_profile(accounts.require_by_employee_no(item.employee_no), changes,
                                  actor=actor)
     for item in plans:
         supervisor, code = item.values.get("supervisor"), item.values.get("team")
         if supervisor and code:
-            boss = people.get(supervisor) or users.require_by_employee_no(supervisor)
-            users.add_supervised_team(boss, team_for(code))
+            boss = people.get(supervisor) or accounts.require_by_employee_no(supervisor)
+            accounts.add_supervised_team(boss, team_for(code))
     counts = ImportResult(*(sum(p.action == a for p in plans)
                             for a in ("create", "update", "unchanged")))
     audit.record("staff_imported", actor=actor, file=filename, created=counts.created,

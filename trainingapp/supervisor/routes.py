@@ -10,14 +10,8 @@ from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.workspace.assigning import assign_from_form
 from trainingapp.models import Role, utcnow
-from trainingapp.services import (
-    assignments,
-    certification,
-    evaluations,
-    observations,
-    people,
-    rosters,
-)
+from trainingapp.queries import people, rosters
+from trainingapp.services import assignments, certification, evaluations, observations
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)

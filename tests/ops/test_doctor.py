@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_app, sync_fixture_bank
-from trainingapp.services import doctor
+from trainingapp.ops import doctor
 
 pytestmark = pytest.mark.db
 STRONG = "k" * 48

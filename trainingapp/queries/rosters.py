@@ -13,8 +13,9 @@ from datetime import datetime
 from flask import Response
 
 from trainingapp.models import User
-from trainingapp.services import certification, people
-from trainingapp.services.matrix import neutralise
+from trainingapp.queries import people
+from trainingapp.services import certification
+from trainingapp.queries.matrix import neutralise
 
 MAX_NUMBERS = 1000
 

@@ -47,7 +47,8 @@ from trainingapp.models import (
 from trainingapp.models.user import team_supervisor
 from trainingapp.rules.certification import add_months
 from trainingapp.rules.passwords import hash_password
-from trainingapp.services import certification, demo, users
+from trainingapp.ops import demo
+from trainingapp.services import accounts, certification
 
 PREFIX = "G"  # employee numbers G000001…; nothing else uses it
 COHORT_PREFIX = "C"  # an exam-day class of new hires: C00001…
@@ -145,7 +146,7 @@ class Generator:
                   & (ScenarioVersion.version == Scenario.current_version)))}
         rubric = db.session.scalar(select(Rubric.content).where(Rubric.retired_at.is_(None)))
         self.rubric = rubric or {"dimensions": [], "pass_mark": 75}
-        self.password_hash = hash_password(demo.DEMO_PASSWORD, users.password_cost())
+        self.password_hash = hash_password(demo.DEMO_PASSWORD, accounts.password_cost())
 
     # --- the organisation ----------------------------------------------------------------
 

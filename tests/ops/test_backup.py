@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from tests.conftest import make_app, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.services import backup, generate
+from trainingapp.ops import backup, generate
 
 pytestmark = pytest.mark.db
 

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Certification, QuizAttempt, User
-from trainingapp.services import certification, generate, matrix
+from trainingapp.ops import generate
+from trainingapp.queries import matrix
+from trainingapp.services import certification
 
 pytestmark = pytest.mark.db
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

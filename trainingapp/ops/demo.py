@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
-from trainingapp.services import users
+from trainingapp.services import accounts
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -68,9 +68,9 @@ def seed() -> list[tuple[DemoAccount, bool]]:
     db.session.flush()
     outcome = []
     for account in DEMO_ACCOUNTS:
-        created = users.get_by_employee_no(account.employee_no) is None
+        created = accounts.get_by_employee_no(account.employee_no) is None
         if created:
-            users.create_user(
+            accounts.create_user(
                 employee_no=account.employee_no,
                 full_name=account.full_name,
                 password=DEMO_PASSWORD,

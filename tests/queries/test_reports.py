@@ -6,7 +6,8 @@ from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import CertificateSource, Certification, utcnow
 from trainingapp.rules.certification import add_months
-from trainingapp.services import certification, reports
+from trainingapp.queries import reports
+from trainingapp.services import certification
 
 
 def test_share_and_expiries_follow_the_certificates(app, make_user):

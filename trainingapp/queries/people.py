@@ -21,7 +21,7 @@ from trainingapp.models import (
     User,
 )
 from trainingapp.models.user import team_supervisor
-from trainingapp.services.users import with_roles
+from trainingapp.services.accounts import with_roles
 
 
 def team_members(supervisor: User) -> Sequence[User]:

@@ -1,0 +1,2 @@
+"""Operations tooling, not the product: demo data, the large generated organisation,
+`flask doctor` and backups."""

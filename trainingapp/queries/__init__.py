@@ -1,0 +1,2 @@
+"""Read models for pages and exports: rows, figures or bytes out, never a response;
+they change nothing."""
