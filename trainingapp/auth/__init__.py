@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from trainingapp.database import reads_before_writing
+from trainingapp import unit_of_work
 from trainingapp.extensions import login_manager
 from trainingapp.models import User
 from trainingapp.rules.redirects import safe_next
@@ -24,7 +24,7 @@ def _load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    with reads_before_writing():  # who is asking: no write lock needed to know that
+    with unit_of_work.reads_without_lock():  # who is asking: no write lock needed to know that
         return accounts.load_for_session(int(user_id), token)
 
 

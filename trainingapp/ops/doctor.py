@@ -10,11 +10,13 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from trainingapp import unit_of_work
 from trainingapp.config import MIN_SECRET_KEY_LENGTH, WEAK_SECRET_KEYS
 from trainingapp.extensions import db
 from trainingapp.models import ContentRelease
@@ -165,5 +167,5 @@ def examine(app: Flask) -> list[Finding]:
     findings: list[Finding] = []
     for run in CHECKS:
         findings.extend(run(app))
-    db.session.rollback()
+    unit_of_work.discard()
     return findings

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -45,9 +45,9 @@ from trainingapp.models import (
     UserRole,
 )
 from trainingapp.models.user import team_supervisor
+from trainingapp.ops import demo
 from trainingapp.rules.certification import add_months
 from trainingapp.rules.passwords import hash_password
-from trainingapp.ops import demo
 from trainingapp.services import accounts, certification
 
 PREFIX = "G"  # employee numbers G000001…; nothing else uses it
@@ -372,6 +372,7 @@ class Generator:
                 progress(self.counts["staff"])
         if self.cohort:
             self._new_hires(team_ids[-1])
+        db.session.execute(text("ANALYZE"))  # fresh statistics for the query planner
         return self.counts
 
     def _new_hires(self, team_id: int) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from trainingapp.database import begin_write
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -162,7 +162,7 @@ def regrade_preview(question: Question) -> list[RegradeRow]:
 
 def apply_regrade(question: Question, actor: User, now: datetime) -> int:
     """Regrade every affected attempt against the current version; each change audited."""
-    begin_write()
+    unit_of_work.writing()
     rows = regrade_preview(question)
     current_id = db.session.scalar(select(QuestionVersion.id).where(
         QuestionVersion.question_id == question.id,

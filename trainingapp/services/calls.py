@@ -17,9 +17,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from trainingapp.database import begin_write
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
-from trainingapp.models import RunStatus, RunTurn, Scenario, ScenarioRun, ScenarioVersion, User
+from trainingapp.models import (
+    RunStatus,
+    RunTurn,
+    Scenario,
+    ScenarioRun,
+    ScenarioVersion,
+    User,
+)
 from trainingapp.rules import calls
 from trainingapp.services import audit, certification
 
@@ -53,7 +60,7 @@ def runs_of(user_id: int) -> Sequence[ScenarioRun]:
 
 def get_run_for(user: User, run_id: int, *, to_write: bool = False) -> ScenarioRun | None:
     if to_write:
-        begin_write()
+        unit_of_work.writing()
     return db.session.scalar(
         select(ScenarioRun).where(ScenarioRun.id == run_id, ScenarioRun.user_id == user.id)
         .options(joinedload(ScenarioRun.version), joinedload(ScenarioRun.scenario)))
@@ -101,7 +108,7 @@ def _settle(run: ScenarioRun, node_id: str, now: datetime) -> None:
 
 
 def start(user: User, scenario: Scenario, now: datetime) -> ScenarioRun:
-    begin_write()
+    unit_of_work.writing()
     runs = db.session.scalars(select(ScenarioRun).where(
         ScenarioRun.user_id == user.id, ScenarioRun.scenario_id == scenario.id)).all()
     current = next((r for r in runs if r.is_open), None)

@@ -18,7 +18,7 @@ from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from trainingapp.database import begin_write, reads_before_writing
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -114,7 +114,7 @@ def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> Q
     """The attempt if it is ``user``'s own; None otherwise (the caller answers 404).
     ``to_write``: the request goes on to change it, so its writing transaction starts first."""
     if to_write:
-        begin_write()
+        unit_of_work.writing()
     return db.session.scalar(
         select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
         .options(joinedload(QuizAttempt.module))
@@ -136,7 +136,7 @@ def questions_of(attempt: QuizAttempt, *, with_questions: bool = False) -> list[
 def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
     """One question of the user's own attempt, with the attempt and the pinned version, in
     one query, inside a writing transaction (autosave)."""
-    begin_write()
+    unit_of_work.writing()
     return db.session.scalar(
         select(AttemptQuestion)
         .join(AttemptQuestion.attempt)
@@ -194,7 +194,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     inserts: what is read first is checked again by the constraints when writing (one
     attempt in progress per person and module; attempt numbers unique)."""
     rng = rng or random.Random()
-    with reads_before_writing():
+    with unit_of_work.reads_without_lock():
         attempts = db.session.scalars(  # the module is known: not loaded again
             select(QuizAttempt).where(QuizAttempt.user_id == user.id,
                                       QuizAttempt.module_id == module.id)
@@ -204,7 +204,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     if current is not None:
         if quiz.accepts_answers(now, current.deadline_at, grace()):
             return current
-        begin_write()
+        unit_of_work.writing()
         close(current, now)
         attempts = attempts_of(user.id, module.id)
     decision = start_decision(module, attempts, now)
@@ -230,7 +230,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
          "is_flagged": False}
         for index, qid in enumerate(chosen, 1)
     ]
-    begin_write()
+    unit_of_work.writing()
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
