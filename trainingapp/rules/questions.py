@@ -6,7 +6,9 @@ question's ``type``. Per kind: the canonical answer shape, ``grade(content, answ
 raises), ``key(content)`` (what is correct, for the review: an answer in the canonical
 shape, a ``NumericKey`` for numbers, the accepted texts per language for short text),
 ``shuffled`` (the list of the content shown in a per-attempt order, or None for a kind
-without one) and ``is_answered(answer)``.
+without one). Whether a question is answered is one rule for every kind,
+``is_answered(answer)``: each kind's form reader gives None for no answer, and an empty
+text, list or mapping counts as none too (answers are saved without their kind).
 
 Canonical answers:
     single       option id                     "b"
@@ -60,7 +62,6 @@ class QuestionKind:
     grade: Grader
     key: Callable[[Content], Any]
     shuffled: str | None = None  # the content's list shown in a per-attempt order
-    is_answered: Callable[[Any], bool] = is_answered
 
     def display_order(self, content: Content, rng: random.Random) -> list[str]:
         """The ids of the shuffled list in the order this attempt shows them ([] if none)."""
