@@ -23,7 +23,7 @@ from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, Role, utcnow
 from trainingapp.queries import people
 from trainingapp.quizzes import pages
-from trainingapp.rules.grading import is_answered
+from trainingapp.rules.questions import is_answered
 from trainingapp.rules.quiz import accepts_answers
 from trainingapp.services import (
     assignments,

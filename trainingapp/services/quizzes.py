@@ -31,7 +31,8 @@ from trainingapp.models import (
     QuizAttempt,
     User,
 )
-from trainingapp.rules import grading, quiz
+from trainingapp.rules import quiz
+from trainingapp.rules.questions import display_order, grade, is_answered
 from trainingapp.services import audit, certification
 
 
@@ -47,21 +48,6 @@ class AttemptClosed(Exception):
 
 def grace() -> timedelta:
     return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
-
-
-def _shuffled_ids(content: dict[str, Any], rng: random.Random) -> list[str]:
-    """The order a question's choices are shown in for this attempt."""
-    kind = content["type"]
-    if kind in ("single", "multiple"):
-        ids = [o["id"] for o in content["options"]]
-    elif kind == "ordering":
-        ids = [i["id"] for i in content["items"]]
-    elif kind == "matching":
-        ids = [p["id"] for p in content["pairs"]]  # the right-hand sides' order
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
 
 
 # --- the question pool -----------------------------------------------------------------
@@ -226,7 +212,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     )
     questions = [
         {"position": index, "question_version_id": pool[qid].version_id,
-         "points": pool[qid].points, "display_order": _shuffled_ids(pool[qid].content, rng),
+         "points": pool[qid].points, "display_order": display_order(pool[qid].content, rng),
          "is_flagged": False}
         for index, qid in enumerate(chosen, 1)
     ]
@@ -272,7 +258,7 @@ def save_answers(attempt: QuizAttempt, answers: Sequence[SavedAnswer], now: date
             .where(AttemptQuestion.attempt_id == attempt.id,
                    AttemptQuestion.position == item.position, still_open)
             .values(answer=item.answer, is_flagged=item.is_flagged,
-                    answered_at=now if grading.is_answered(item.answer) else None)
+                    answered_at=now if is_answered(item.answer) else None)
         )
         if updated.rowcount == 0:
             raise AttemptClosed
@@ -299,7 +285,7 @@ def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> b
     questions = questions_of(attempt)
     results = []
     for item in questions:
-        item.share = grading.grade(item.version.content, item.answer)
+        item.share = grade(item.version.content, item.answer)
         results.append((item.share, item.points))
     outcome = quiz.score(results, attempt.settings["pass_mark"])
     attempt.status, attempt.finished_at = status, finished_at  # as written above
