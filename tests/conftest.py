@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, inspect, text
 
 from trainingapp import create_app
+from trainingapp.caches import process_cache
 from trainingapp.config import TestingConfig
 from trainingapp.database import is_query
 from trainingapp.extensions import db
@@ -29,7 +30,6 @@ from trainingapp.models import Position, Role, Team, User
 from trainingapp.services import accounts
 from trainingapp.services.certification import forget_tracks
 from trainingapp.queries.matrix import forget_summaries
-from trainingapp.services.quizzes import forget_pools
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -113,7 +113,7 @@ def app(migrated_url: str) -> Iterator[Flask]:
     app = make_app(migrated_url)
     yield app
     forget_tracks()
-    forget_pools()
+    process_cache.forget()
     forget_summaries()
     with app.app_context():
         db.session.remove()

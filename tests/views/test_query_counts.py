@@ -12,11 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
+from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import Role
 from trainingapp.ops import demo, generate
 from trainingapp.queries import matrix
-from trainingapp.services import api_tokens, certification, quizzes
+from trainingapp.services import api_tokens, certification
 
 pytestmark = pytest.mark.db
 CONTENT = {"module", "lesson", "question", "question_version", "track", "rubric", "scenario",
@@ -34,7 +35,7 @@ def _world(app: Flask, staff: int) -> None:
         db.session.commit()
         certification.forget_tracks()
         matrix.forget_summaries()
-        quizzes.forget_pools()
+        process_cache.forget()
         generate.generate(staff, 3, seed=5, now=datetime.now(UTC), cohort=1)
         db.session.commit()
 

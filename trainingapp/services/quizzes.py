@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from trainingapp import unit_of_work
+from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -61,9 +62,6 @@ class PoolEntry:
     content: dict[str, Any]
 
 
-_pools: dict[tuple[str, int], tuple[tuple[Any, ...], dict[int, PoolEntry]]] = {}
-
-
 def question_pool(module_id: int) -> dict[int, PoolEntry]:
     """The module's live questions at their current versions, by question id. Questions
     change only at a content sync, which records a release: each process parses a pool
@@ -71,11 +69,12 @@ def question_pool(module_id: int) -> dict[int, PoolEntry]:
     release = tuple(db.session.execute(
         select(ContentRelease.id, ContentRelease.synced_at)
         .order_by(ContentRelease.id.desc()).limit(1)).first() or ())
-    key = (str(db.engine.url), module_id)
-    cached = _pools.get(key)
-    if cached and cached[0] == release:
-        return cached[1]
-    pool = {
+    return process_cache.get(str(db.engine.url), ("question_pool", module_id),
+                             lambda: _read_pool(module_id), version=release)
+
+
+def _read_pool(module_id: int) -> dict[int, PoolEntry]:
+    return {
         qid: PoolEntry(quiz.PoolQuestion(qid, tuple(tags), difficulty), version.id,
                        float(version.content.get("points", 1)), version.content)
         for qid, tags, difficulty, version in db.session.execute(
@@ -85,12 +84,6 @@ def question_pool(module_id: int) -> dict[int, PoolEntry]:
             .where(Question.module_id == module_id, Question.retired_at.is_(None))
             .order_by(Question.id))
     }
-    _pools[key] = (release, pool)
-    return pool
-
-
-def forget_pools() -> None:
-    _pools.clear()
 
 
 # --- reading ---------------------------------------------------------------------------
