@@ -71,13 +71,15 @@ class DayField(StringField):
         return self.data.isoformat() if self.data else ""
 
 
+DUE_DATE_FORMAT = _l("Give the due date as YYYY-MM-DD.")
+
+
 class AssignForm(FlaskForm):
     """What to assign and by when: the fields the supervisor's and HR's assign forms share.
     Each adds its own way of choosing who gets it, and sets ``chosen``."""
 
     what = StringField()  # "kind:slug", one of ``titles``
-    due = DayField(validators=[DataRequired(_l("Give the due date as YYYY-MM-DD."))],
-                   message=_l("Give the due date as YYYY-MM-DD."))
+    due = DayField(validators=[DataRequired(DUE_DATE_FORMAT)], message=DUE_DATE_FORMAT)
     note = TextAreaField(filters=[cut(1000)])
 
     chosen: list[User]
