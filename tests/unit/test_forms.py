@@ -51,3 +51,11 @@ def test_no_view_reads_the_request_form_by_hand():
 def test_the_check_finds_a_hand_read():
     tree = ast.parse("def view():\n    if x:\n        return request.form.get('note', '')[:10]\n")
     assert _hand_reads(tree) == [(3, "view", "request.form")]
+
+
+def test_no_template_reads_the_request_form():
+    """A page shows what was submitted through its form object (``form.x.data``)."""
+    templates = PACKAGE.parent / "templates"
+    readers = [path.relative_to(templates).as_posix() for path in sorted(templates.rglob("*.html"))
+               if "request.form" in path.read_text()]
+    assert readers == []
