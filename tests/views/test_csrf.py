@@ -1,5 +1,8 @@
 """Every state-changing request needs a CSRF token."""
 
+import re
+from pathlib import Path
+
 from tests.conftest import csrf_token
 
 
@@ -46,3 +49,14 @@ def test_the_api_takes_no_cookie_session(client, login_as):
     login_as()
     response = client.post("/api/v1/clearance", json={"employee_nos": ["T0001"]})
     assert response.status_code == 401
+
+
+def test_every_post_form_in_the_templates_carries_a_csrf_token():
+    templates = Path(__file__).parents[2] / "templates"
+    missing = []
+    for path in sorted(templates.rglob("*.html")):
+        text = path.read_text()
+        for form in re.finditer(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", text, re.DOTALL):
+            if "csrf_token" not in form.group(1):
+                missing.append(f"{path.relative_to(templates)}: {form.group(0)[:80]}")
+    assert missing == []

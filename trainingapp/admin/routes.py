@@ -14,13 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
+from trainingapp.admin.forms import AwardForm, TokenForm
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
 from trainingapp.extensions import db
+from trainingapp.forms import ButtonForm
 from trainingapp.models import CertificateSource, Role, User, utcnow
 from trainingapp.queries import content, people
 from trainingapp.services import analysis, api_tokens, certification
@@ -39,7 +40,7 @@ def index() -> str:
 @bp.route("/content", methods=["GET", "POST"])
 def content_status() -> str:
     """The bank's status; the button runs the check (it reads files, it changes nothing)."""
-    form = FlaskForm()
+    form = ButtonForm()
     checked = load_bank(Path(current_app.config["QUESTION_BANK"])) if form.validate_on_submit() else None
     return render_template("admin/content.html", form=form, checked=checked,
                            release=content.latest_release(), loaded=content.loaded_counts())
@@ -50,7 +51,7 @@ def regrade(bank_id: str) -> Response:
     """Grade the attempts that used an older version of a question against its current
     (corrected) version. Each change to an attempt is audited."""
     question = analysis.get_question(bank_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     changed = analysis.apply_regrade(question, current_user, utcnow())
     unit_of_work.commit()
@@ -60,7 +61,7 @@ def regrade(bank_id: str) -> Response:
 
 @bp.post("/reports/<int:report_id>/resolve")
 def resolve_report(report_id: int) -> Response:
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     report = analysis.resolve_report(report_id, current_user) or abort(404)
     unit_of_work.commit()
@@ -71,13 +72,14 @@ def resolve_report(report_id: int) -> Response:
 def award(user_id: int) -> Response:
     """Record an award granted outside the platform, or an exemption (evidence note required)."""
     person = db.session.get(User, user_id) or abort(404)
-    track = certification.get_track(request.form.get("track", "")) or abort(400)
-    if not FlaskForm().validate_on_submit() or request.form.get("source") not in ("external", "exemption"):
+    form = AwardForm()
+    if not form.validate_on_submit():
         abort(400)
+    track = certification.get_track(form.track.data) or abort(400)
     try:
         certification.record_outside_award(current_user, person, track,
-                                           CertificateSource(request.form["source"]),
-                                           request.form.get("note", "")[:2000], utcnow())
+                                           CertificateSource(form.source.data),
+                                           form.note.data, utcnow())
     except certification.CertificationError:
         flash(_("Give the evidence: where and when it was granted, or why the person is exempt."),
               "error")
@@ -90,16 +92,16 @@ def award(user_id: int) -> Response:
 @bp.route("/tokens", methods=["GET", "POST"])
 def tokens() -> str:
     """API tokens for rostering systems: create (shown once), list, revoke."""
-    form = FlaskForm()
+    form = TokenForm()
     shown = None
     if form.validate_on_submit():
-        if request.form.get("revoke"):
-            api_tokens.revoke(request.form["revoke"], utcnow(), current_user)
+        if form.revoke.data:
+            api_tokens.revoke(form.revoke.data, utcnow(), current_user)
             unit_of_work.commit()
             flash(_("Token revoked."), "success")
         else:
             try:
-                _token, shown = api_tokens.create(request.form.get("name", "")[:64], actor=current_user)
+                _token, shown = api_tokens.create(form.name.data, actor=current_user)
             except ValueError as error:
                 flash(str(error), "error")
             else:

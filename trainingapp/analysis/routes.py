@@ -2,9 +2,9 @@
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from trainingapp.auth.access import role_required
+from trainingapp.forms import ButtonForm
 from trainingapp.models import Role
 from trainingapp.services import analysis, calls, learning
 
@@ -38,5 +38,5 @@ def question(bank_id: str) -> str:
     return render_template(
         "analysis/question.html", question=found, versions=analysis.versions_of(found),
         reports=analysis.reports_for(found), regrade=analysis.regrade_preview(found),
-        can_edit=current_user.has_role(Role.ADMIN), form=FlaskForm(),
+        can_edit=current_user.has_role(Role.ADMIN), form=ButtonForm(),
     )

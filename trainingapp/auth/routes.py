@@ -42,7 +42,7 @@ def _login_throttle_key() -> str:
     # Account + address: a whole cohort shares one office address, so the address alone
     # would lock everyone out; the account alone would let anyone lock a colleague out
     # from anywhere.
-    employee_no = request.form.get("employee_no", "").strip().lower()[:32]
+    employee_no = (LoginForm(meta={"csrf": False}).employee_no.data or "").strip().lower()[:32]
     return f"login:{employee_no}:{request.remote_addr}"
 
 

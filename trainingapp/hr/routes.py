@@ -1,18 +1,17 @@
 """/hr: certification status across the company."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
+from trainingapp.forms import UploadForm
+from trainingapp.hr.forms import GroupAssignForm
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import matrix, people, reports
 from trainingapp.services import assignments, audit, evaluations, staff_import
-from trainingapp.workspace.assigning import assign_from_form
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -34,16 +33,15 @@ def index() -> str:
 @bp.route("/assign", methods=["GET", "POST"])
 def assign() -> Response | str:
     """Assign company-wide: everyone in a position or a team."""
-    form = FlaskForm()
-    errors: list[str] = []
+    form = GroupAssignForm(assignments.targets())
     if form.validate_on_submit():
-        group, _sep, code = request.form.get("who", "").partition(":")
-        errors = assign_from_form(people.in_group(group, code),
-                                  _("Nobody is in that position or team."))
-        if not errors:
-            return redirect(url_for(".index"))
-    return render_template("hr/assign.html", form=form, errors=errors,
-                           titles=assignments.targets(), groups=people.groups(), now=utcnow())
+        count = assignments.assign(current_user, form.chosen, *form.target, form.due_at,
+                                   form.note.data)
+        unit_of_work.commit()
+        flash(form.assigned(count), "success")
+        return redirect(url_for(".index"))
+    return render_template("hr/assign.html", form=form, titles=form.titles,
+                           groups=people.groups(), now=utcnow())
 
 
 @bp.get("/matrix")
@@ -66,16 +64,14 @@ def matrix_page() -> Response | str:
 @bp.route("/satisfaction", methods=["GET", "POST"])
 def satisfaction() -> Response | str:
     """Import per-person customer-satisfaction figures: every row or none."""
-    form = FlaskForm()
-    rows, problem = None, None
+    form = UploadForm()
+    rows = None
     if form.validate_on_submit():
-        upload = request.files.get("file")
+        upload = form.file.data
         try:
-            if upload is None or not upload.filename:
-                raise staff_import.ImportFileError(_("Choose a .csv or .xlsx file."))
             rows = evaluations.plan_satisfaction(upload.filename, upload.read())
         except staff_import.ImportFileError as error:
-            problem = str(error)
+            form.file.errors.append(str(error))
         else:
             if not any(r.error for r in rows):
                 count = evaluations.apply_satisfaction(rows, current_user, upload.filename)
@@ -83,4 +79,4 @@ def satisfaction() -> Response | str:
                 flash(ngettext("Imported %(num)d figure.", "Imported %(num)d figures.", count),
                       "success")
                 return redirect(url_for(".satisfaction"))
-    return render_template("hr/satisfaction.html", form=form, rows=rows, problem=problem)
+    return render_template("hr/satisfaction.html", form=form, rows=rows)

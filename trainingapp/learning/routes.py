@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
+from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
 from trainingapp.queries import people
@@ -42,7 +42,7 @@ def index() -> str:
 def module(slug: str) -> str:
     found = learning.get_module(slug) or abort(404)
     return render_template("learning/module.html", module=found,
-                           lessons=learning.lessons_of(found, current_user), form=FlaskForm())
+                           lessons=learning.lessons_of(found, current_user), form=ButtonForm())
 
 
 @bp.get("/modules/<slug>/lessons/<lesson_slug>")
@@ -52,14 +52,14 @@ def lesson(slug: str, lesson_slug: str) -> str:
         "learning/lesson.html", module=found, entry=entries[index], position=index + 1,
         total=len(entries), previous=entries[index - 1].lesson if index else None,
         next=entries[index + 1].lesson if index + 1 < len(entries) else None,
-        form=FlaskForm(),
+        form=ButtonForm(),
     )
 
 
 @bp.post("/modules/<slug>/lessons/<lesson_slug>/read")
 def mark_read(slug: str, lesson_slug: str) -> Response:
     _module, entries, index = _locate(slug, lesson_slug)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     learning.mark_read(current_user, entries[index].lesson)
     unit_of_work.commit()

@@ -13,12 +13,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
+from trainingapp.forms import ButtonForm
 from trainingapp.models import utcnow
+from trainingapp.notifications.forms import EmailChoiceForm
 from trainingapp.services import notifications
 from trainingapp.wording import text_for
 
@@ -29,12 +30,12 @@ role_required(bp)
 def index() -> str:
     return render_template("notifications/index.html",
                            notes=notifications.latest(current_user.id), text_for=text_for,
-                           form=FlaskForm())
+                           form=ButtonForm())
 
 
 @bp.post("/read")
 def read_all() -> Response:
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     notifications.mark_all_read(current_user.id, utcnow())
     unit_of_work.commit()
@@ -43,9 +44,10 @@ def read_all() -> Response:
 
 @bp.post("/email")
 def email_choice() -> Response:
-    if not FlaskForm().validate_on_submit():
+    form = EmailChoiceForm()
+    if not form.validate_on_submit():
         abort(400)
-    current_user.wants_email = request.form.get("wants_email") == "1"
+    current_user.wants_email = form.wants_email.data
     unit_of_work.commit()
     return redirect(url_for(".index"))
 

@@ -10,11 +10,7 @@ from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
 
 from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
@@ -137,17 +133,3 @@ def review(attempt: QuizAttempt, language: str) -> Review:
             version_id=item.version.id,
         ))
     return Review(True, items)
-
-
-REPORT_KINDS = {
-    "wrong_key": _l("The marked answer is wrong"),
-    "unclear": _l("The question is unclear"),
-    "outdated": _l("It contradicts the current standard"),
-    "other": _l("Something else"),
-}
-
-
-class ReportForm(FlaskForm):
-    position = IntegerField(validators=[DataRequired()])
-    kind = StringField(_l("What is wrong?"), validators=[AnyOf(list(REPORT_KINDS))])
-    comment = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])

@@ -19,10 +19,12 @@ from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
+from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, Role, utcnow
 from trainingapp.queries import people
 from trainingapp.quizzes import pages
+from trainingapp.quizzes.forms import REPORT_KINDS, ReportForm
 from trainingapp.rules.questions import is_answered
 from trainingapp.rules.quiz import accepts_answers
 from trainingapp.services import (
@@ -52,14 +54,14 @@ def _time_is_up(attempt: QuizAttempt) -> Response:
 @bp.get("/")
 def index() -> str:
     return render_template("quizzes/index.html",
-                           rows=pages.quiz_overview(current_user, utcnow()), form=FlaskForm())
+                           rows=pages.quiz_overview(current_user, utcnow()), form=ButtonForm())
 
 
 @bp.post("/modules/<slug>/start")
 def start(slug: str) -> Response:
     with unit_of_work.reads_without_lock():  # exam day: hundreds start together (see quizzes.start)
         module = learning.get_module(slug) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         attempt = quizzes.start(current_user, module, utcnow())
@@ -84,14 +86,14 @@ def take(attempt_id: int) -> Response | str:
         return redirect(url_for(".result", attempt_id=attempt.id))
     page = pages.take_page(attempt, request.args.get("q", 1, type=int), current_language())
     return render_template("quizzes/take.html", attempt=attempt, page=page, now=now,
-                           form=FlaskForm())
+                           form=ButtonForm())
 
 
 @bp.post("/attempts/<int:attempt_id>")
 def save(attempt_id: int) -> Response:
     """Save the answers on the page (how the quiz works without JavaScript), then go on."""
     attempt = _own(attempt_id, to_write=True)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     shown = {int(p) for p in request.form.getlist("shown") if p.isdigit()}
     items = [i for i in quizzes.questions_of(attempt) if i.position in shown]
@@ -129,13 +131,13 @@ def finish(attempt_id: int) -> Response | str:
     if not attempt.is_open:
         return redirect(url_for(".result", attempt_id=attempt.id))
     return render_template("quizzes/finish.html", attempt=attempt,
-                           items=quizzes.questions_of(attempt), now=utcnow(), form=FlaskForm())
+                           items=quizzes.questions_of(attempt), now=utcnow(), form=ButtonForm())
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 def submit(attempt_id: int) -> Response:
     attempt = _own(attempt_id, to_write=True)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     quizzes.submit(attempt, utcnow())  # a second submit finds it closed and changes nothing
     unit_of_work.commit()
@@ -149,13 +151,13 @@ def result(attempt_id: int) -> Response | str:
         return redirect(url_for(".take", attempt_id=attempt.id))
     review = pages.review(attempt, current_language())
     return render_template("quizzes/result.html", attempt=attempt, review=review,
-                           report_kinds=pages.REPORT_KINDS, form=FlaskForm())
+                           report_kinds=REPORT_KINDS, form=ButtonForm())
 
 
 @bp.post("/attempts/<int:attempt_id>/report")
 def report(attempt_id: int) -> Response:
     attempt = _own(attempt_id)
-    form = pages.ReportForm()
+    form = ReportForm()
     if attempt.is_open or not form.validate_on_submit():
         abort(400)
     if not quizzes.report_problem(current_user, attempt, form.position.data, form.kind.data,

@@ -110,6 +110,11 @@ def parse_due(text: str) -> datetime | None:
         day = date.fromisoformat(text.strip())
     except ValueError:
         return None
+    return due_at_end_of(day)
+
+
+def due_at_end_of(day: date) -> datetime:
+    """Due on ``day``: due until the end of that day (in UTC)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 

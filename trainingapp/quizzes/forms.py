@@ -1,0 +1,21 @@
+"""The quiz pages' form with fields: reporting a problem with a question."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+REPORT_KINDS = {
+    "wrong_key": _l("The marked answer is wrong"),
+    "unclear": _l("The question is unclear"),
+    "outdated": _l("It contradicts the current standard"),
+    "other": _l("Something else"),
+}
+
+
+class ReportForm(FlaskForm):
+    position = IntegerField(validators=[DataRequired()])
+    kind = StringField(_l("What is wrong?"), validators=[AnyOf(list(REPORT_KINDS))])
+    comment = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])

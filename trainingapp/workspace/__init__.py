@@ -1,1 +1,0 @@
-"""Pieces shared by the supervisor's and HR's workspace pages."""
