@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import RunStatus, RunTurn, Scenario, User
+from trainingapp.rules.calls import option_order
 from trainingapp.services import calls
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ def ctx(app, make_user):
 def pick(run, option_id, at):
     """Choose the option with this id, whatever position it is shown in."""
     node = run.version.content["scenario"]["nodes"][run.node]
-    index = calls.display_order(run, run.node, node).index(option_id)
+    index = option_order(run.id, run.node, node, run.visits).index(option_id)
     return calls.take_turn(run, run.node, at, choice=index)
 
 

@@ -17,6 +17,7 @@ from trainingapp.models import (
     Scenario,
     User,
 )
+from trainingapp.rules.calls import option_order
 from trainingapp.rules.certification import Status, add_months
 from trainingapp.services import calls, certification, quizzes, reminders
 from trainingapp.services.quizzes import SavedAnswer
@@ -51,8 +52,8 @@ def pass_call(user, at):
             return run
         node = run.version.content["scenario"]["nodes"][run.node]
         if node["type"] == "choice":
-            calls.take_turn(run, run.node, at, choice=calls.display_order(
-                run, run.node, node).index("a"))
+            calls.take_turn(run, run.node, at, choice=option_order(
+                run.id, run.node, node, run.visits).index("a"))
         else:
             calls.take_turn(run, run.node, at, reply="sorry, I will run a line test")
     raise AssertionError("the call did not end")

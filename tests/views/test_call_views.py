@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import Observation, Role, ScenarioRun
-from trainingapp.services import calls
+from trainingapp.rules.calls import option_order
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _choose(app, client, url, option_id):
         run = db.session.scalar(select(ScenarioRun).where(ScenarioRun.id == run_id)
                                 .options(joinedload(ScenarioRun.version)))
         node = run.version.content["scenario"]["nodes"][run.node]
-        index = calls.display_order(run, run.node, node).index(option_id)
+        index = option_order(run.id, run.node, node, run.visits).index(option_id)
         node_id = run.node
     return client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
                                              "node": node_id, "choice": index})

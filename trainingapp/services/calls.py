@@ -1,16 +1,16 @@
 """Running a simulated call: start (or resume), take each agent turn, finish and score.
 
-The run pins the scenario version (and its rubric) it started with. The server times
-each turn from the moment it was shown: a late answer earns nothing and costs the
-rubric's waiting penalty, and a caller kept waiting three times the limit hangs up.
+The run pins the scenario version (and its rubric) it started with. The rules
+(``rules.calls``) walk the graph, time and answer each turn; this module loads the run,
+asks them, and keeps what they decided: the turn taken, where the call waits now and
+since when, and the score when it ends.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,18 +21,12 @@ from trainingapp.database import begin_write
 from trainingapp.extensions import db
 from trainingapp.models import RunStatus, RunTurn, Scenario, ScenarioRun, ScenarioVersion, User
 from trainingapp.rules import calls
+from trainingapp.rules.calls import TurnRejected
 from trainingapp.services import audit, certification
-
-NETWORK_GRACE = timedelta(seconds=5)
-HANG_UP_AFTER = 3  # times the turn's limit
 
 
 class CallRefused(Exception):
     """No attempts left at this scenario."""
-
-
-class TurnRejected(ValueError):
-    """The answer does not fit the current turn (stale page, unknown choice, empty reply)."""
 
 
 def live_scenarios() -> Sequence[Scenario]:
@@ -68,36 +62,11 @@ def _scenario(run: ScenarioRun) -> dict[str, Any]:
     return run.version.content["scenario"]
 
 
-def turn_seconds(scenario: dict[str, Any], node: dict[str, Any]) -> int:
-    return node.get("seconds") or scenario["turn_seconds"]
-
-
-def display_order(run: ScenarioRun, node_id: str, node: dict[str, Any]) -> list[str]:
-    """The order a choice turn's options are shown in: shuffled, the same on every load."""
-    ids = [option["id"] for option in node["options"]]
-    random.Random(f"{run.id}:{node_id}:{run.visits.get(node_id, 0)}").shuffle(ids)
-    return ids
-
-
-def _settle(run: ScenarioRun, node_id: str, now: datetime) -> None:
-    """Follow the customer's lines to the next agent turn or the end of the call."""
-    nodes = _scenario(run)["nodes"]
-    for _ in range(len(nodes) + 1):
-        node = nodes[node_id]
-        if node["type"] == "customer":
-            node_id = node["next"]
-            continue
-        if node["type"] in ("choice", "free_text"):
-            visits = dict(run.visits)
-            if node.get("max_visits") and visits.get(node_id, 0) >= node["max_visits"]:
-                node_id = node["exhausted_next"]
-                continue
-            visits[node_id] = visits.get(node_id, 0) + 1
-            run.visits = visits
-        break
-    run.node, run.turn_started_at = node_id, now
-    if nodes[node_id]["type"] == "end":
-        _finish(run, nodes[node_id]["outcome"], now)
+def _arrive(run: ScenarioRun, position: calls.Position, now: datetime) -> None:
+    """The call comes to its next agent turn, shown from ``now``, or to its end."""
+    run.node, run.visits, run.turn_started_at = position.node, position.visits, now
+    if position.outcome is not None:
+        _finish(run, position.outcome, now)
 
 
 def start(user: User, scenario: Scenario, now: datetime) -> ScenarioRun:
@@ -121,7 +90,7 @@ def start(user: User, scenario: Scenario, now: datetime) -> ScenarioRun:
         with db.session.begin_nested():
             db.session.add(run)
             db.session.flush()
-            _settle(run, run.node, now)
+            _arrive(run, calls.start(version.content["scenario"]), now)
     except IntegrityError:
         existing = db.session.scalar(select(ScenarioRun).where(
             ScenarioRun.user_id == user.id, ScenarioRun.scenario_id == scenario.id,
@@ -133,50 +102,27 @@ def start(user: User, scenario: Scenario, now: datetime) -> ScenarioRun:
     return run
 
 
-@dataclass(frozen=True)
-class TurnResult:
-    late: bool
-    hung_up: bool
-
-
 def take_turn(run: ScenarioRun, node_id: str, now: datetime, *, choice: int | None = None,
-              reply: str | None = None) -> TurnResult:
+              reply: str | None = None) -> calls.Answer:
     """Answer the current turn. ``node_id`` is the turn the page showed (a stale page is
     refused); ``choice`` the shown position of the option picked, or ``reply`` the text."""
     if not run.is_open or node_id != run.node:
         raise TurnRejected("stale")
-    scenario, rubric = _scenario(run), run.version.content["rubric"]
-    node = scenario["nodes"][run.node]
-    limit = timedelta(seconds=turn_seconds(scenario, node))
-    waited = now - run.turn_started_at
-    late = waited > limit + NETWORK_GRACE
+    scenario, position = _scenario(run), calls.Position(run.node, run.visits)
+    answer = calls.answer(scenario, run.version.content["rubric"], run.id, position,
+                          run.turn_started_at, now, choice=choice, reply=reply)
     taken = db.session.scalar(select(func.count()).where(RunTurn.run_id == run.id)) or 0
-    turn = RunTurn(run_id=run.id, seq=taken + 1, node=run.node,
-                   available=calls.available(node), seconds=waited.total_seconds(),
-                   is_late=late, answered_at=now)
-    if node["type"] == "choice":
-        order = display_order(run, run.node, node)
-        if choice is None or not 0 <= choice < len(order):
-            raise TurnRejected("choice")
-        option = next(o for o in node["options"] if o["id"] == order[choice])
-        turn.option, turn.earned = option["id"], dict(option.get("points", {}))
-        turn.critical, turn.next_node = option.get("critical"), option["next"]
-    else:
-        text = (reply or "").strip()[:2000]
-        if not text:
-            raise TurnRejected("reply")
-        judged = calls.judge_reply(node, rubric, text)
-        turn.reply, turn.matched, turn.earned = text, list(judged.matched), judged.points
-        turn.critical = judged.critical
-        turn.next_node = node["next_pass"] if judged.passed else node["next_fail"]
-    db.session.add(turn)
-    hung_up = waited > limit * HANG_UP_AFTER
-    if hung_up:
-        run.node = turn.next_node
+    db.session.add(RunTurn(
+        run_id=run.id, seq=taken + 1, node=answer.node, option=answer.option,
+        reply=answer.reply, matched=list(answer.matched), available=answer.available,
+        earned=answer.earned, critical=answer.critical, next_node=answer.next_node,
+        is_late=answer.late, seconds=answer.seconds, answered_at=now))
+    if answer.hung_up:
+        run.node = answer.next_node
         _finish(run, "customer_hung_up", now)
     else:
-        _settle(run, turn.next_node, now)
-    return TurnResult(late, hung_up)
+        _arrive(run, calls.step(scenario, answer.next_node, run.visits), now)
+    return answer
 
 
 def _finish(run: ScenarioRun, outcome: str, now: datetime) -> None:
