@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from trainingapp.models import RunTurn, ScenarioRun
+from trainingapp.models import CallRun, CallTurn
 from trainingapp.models.learning import localized
 from trainingapp.rules import calls as rules
 
@@ -21,7 +21,7 @@ class Line:
     speaker: str  # customer | agent
     text: str
     action: str | None = None
-    turn: RunTurn | None = None
+    turn: CallTurn | None = None
 
 
 @dataclass
@@ -41,12 +41,12 @@ class CurrentTurn:
     seconds_left: int
 
 
-def transcript(run: ScenarioRun, turns: list[RunTurn], language: str) -> list[Line]:
+def transcript(run: CallRun, turns: list[CallTurn], language: str) -> list[Line]:
     """The call so far, as the rules replay it from the turns taken."""
-    nodes = run.version.content["scenario"]["nodes"]
+    script = run.version.content["call"]
     lines = []
-    for line in rules.replay(run.version.content["scenario"], turns).lines:
-        node = nodes[line.node]
+    for line in rules.replay(script, turns).lines:
+        node = script["nodes"][line.node]
         if line.turn is None:
             lines.append(Line("customer", _t(node["say"], language)))
             continue
@@ -59,12 +59,12 @@ def transcript(run: ScenarioRun, turns: list[RunTurn], language: str) -> list[Li
     return lines
 
 
-def current_turn(run: ScenarioRun, now: datetime, language: str) -> CurrentTurn | None:
+def current_turn(run: CallRun, now: datetime, language: str) -> CurrentTurn | None:
     if not run.is_open:
         return None
-    scenario = run.version.content["scenario"]
-    node = scenario["nodes"][run.node]
-    seconds = rules.turn_seconds(scenario, node)
+    script = run.version.content["call"]
+    node = script["nodes"][run.node]
+    seconds = rules.turn_seconds(script, node)
     left = max(0, int(seconds - (now - run.turn_started_at).total_seconds()))
     choices = []
     if node["type"] == "choice":
@@ -89,8 +89,8 @@ class DebriefTurn:
     missing: list[str] = field(default_factory=list)
 
 
-def debrief(run: ScenarioRun, turns: list[RunTurn], language: str) -> list[DebriefTurn]:
-    nodes = run.version.content["scenario"]["nodes"]
+def debrief(run: CallRun, turns: list[CallTurn], language: str) -> list[DebriefTurn]:
+    nodes = run.version.content["call"]["nodes"]
     result = []
     for turn in turns:
         node: dict[str, Any] = nodes[turn.node]

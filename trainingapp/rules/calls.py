@@ -1,7 +1,7 @@
 """Simulated calls: walking the call's graph, matching a free-text reply to the intents a
-turn requires, and scoring a call on its rubric. Pure: the scenario and rubric come in as
-the bank's dictionaries, the turns taken as anything with a turn's attributes, time as a
-parameter.
+turn requires, and scoring a call on its rubric. Pure: the call's script and its rubric
+come in as the bank's dictionaries, the turns taken as anything with a turn's attributes,
+time as a parameter.
 
 The walker follows the customer's lines to the next agent turn (counting the visit: a turn
 reached ``max_visits`` times sends the call to its ``exhausted_next``), answers the turn
@@ -202,9 +202,9 @@ class Position:
     outcome: str | None = None  # the end's, when the call is over
 
 
-def step(scenario: Mapping[str, Any], node_id: str, visits: Mapping[str, int]) -> Position:
+def step(script: Mapping[str, Any], node_id: str, visits: Mapping[str, int]) -> Position:
     """Follow the customer's lines from ``node_id`` to the next agent turn or the end."""
-    nodes = scenario["nodes"]
+    nodes = script["nodes"]
     counted = dict(visits)
     lines: list[Line] = []
     for _ in range(len(nodes) + 1):
@@ -225,9 +225,9 @@ def step(scenario: Mapping[str, Any], node_id: str, visits: Mapping[str, int]) -
     return Position(node_id, counted, tuple(lines))
 
 
-def start(scenario: Mapping[str, Any]) -> Position:
+def start(script: Mapping[str, Any]) -> Position:
     """Where a new call waits first."""
-    return step(scenario, scenario["start"], {})
+    return step(script, script["start"], {})
 
 
 @dataclass(frozen=True)
@@ -236,21 +236,21 @@ class Replay:
     position: Position  # where the call is now
 
 
-def replay(scenario: Mapping[str, Any], transcript: Sequence[TakenTurn]) -> Replay:
+def replay(script: Mapping[str, Any], transcript: Sequence[TakenTurn]) -> Replay:
     """The call so far, replayed from the graph and the turns taken."""
-    position = start(scenario)
+    position = start(script)
     lines = list(position.lines)
     for number, turn in enumerate(transcript):
         if position.outcome is not None or turn.node != position.node:
             break
         lines.append(Line("agent", turn.node, number))
-        position = step(scenario, turn.next_node, position.visits)
+        position = step(script, turn.next_node, position.visits)
         lines += position.lines
     return Replay(tuple(lines), position)
 
 
-def turn_seconds(scenario: Mapping[str, Any], node: Mapping[str, Any]) -> int:
-    return node.get("seconds") or scenario["turn_seconds"]
+def turn_seconds(script: Mapping[str, Any], node: Mapping[str, Any]) -> int:
+    return node.get("seconds") or script["turn_seconds"]
 
 
 def option_order(run_id: int, node_id: str, node: Mapping[str, Any],
@@ -283,12 +283,12 @@ class Answer:
     hung_up: bool = False  # the customer waited too long
 
 
-def answer(scenario: Mapping[str, Any], rubric: Mapping[str, Any], run_id: int,
+def answer(script: Mapping[str, Any], rubric: Mapping[str, Any], run_id: int,
            position: Position, shown_at: datetime, now: datetime, *,
            choice: int | None = None, reply: str | None = None) -> Answer:
     """Answer the turn waiting at ``position``: ``choice`` the shown place of the option
     picked, or ``reply`` the text typed."""
-    node = scenario["nodes"][position.node]
+    node = script["nodes"][position.node]
     if node["type"] == "choice":
         order = option_order(run_id, position.node, node, position.visits)
         if choice is None or not 0 <= choice < len(order):
@@ -305,7 +305,7 @@ def answer(scenario: Mapping[str, Any], rubric: Mapping[str, Any], run_id: int,
         said = Answer(position.node, node["next_pass"] if judged.passed else node["next_fail"],
                       available(node), judged.points, reply=text, matched=judged.matched,
                       critical=judged.critical)
-    limit = timedelta(seconds=turn_seconds(scenario, node))
+    limit = timedelta(seconds=turn_seconds(script, node))
     waited = now - shown_at
     return replace(said, seconds=waited.total_seconds(), late=waited > limit + NETWORK_GRACE,
                    hung_up=waited > limit * HANG_UP_AFTER)
