@@ -30,10 +30,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     )
     _configure(app, config)
 
-    from trainingapp import database, extensions, i18n, security
+    from trainingapp import database, extensions, i18n, security, unit_of_work
 
     extensions.db.init_app(app)
     database.init_app(app)
+    unit_of_work.init_app(app)
     extensions.migrate.init_app(
         app,
         extensions.db,

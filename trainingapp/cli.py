@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from trainingapp.auth.forms import POLICY_MESSAGES
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Role, Team, utcnow
@@ -25,6 +25,7 @@ from trainingapp.services import (
     reminders,
     staff_import,
 )
+from trainingapp.wording import POLICY_MESSAGES
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
@@ -94,7 +95,7 @@ def create_user(employee_no, full_name, email, roles, team, position, supervises
         db.session.refresh(user, ["supervised_teams"])
         user.supervised_teams.extend(_by_code(Team, code) for code in supervises)
     summary = f"Created {user.employee_no} ({', '.join(sorted(user.roles))})."
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(summary)
 
 
@@ -108,7 +109,7 @@ def set_password(employee_no: str, password: str) -> None:
         accounts.set_password(user, password)
     except accounts.AccountError as error:
         raise _fail(error) from None
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Password changed for {user.employee_no}; their sessions were ended.")
 
 
@@ -118,7 +119,7 @@ def deactivate(employee_no: str) -> None:
     """Stop a person signing in; history is kept and their sessions end."""
     user = _require_user(employee_no)
     accounts.deactivate(user)
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Deactivated {user.employee_no}.")
 
 
@@ -128,7 +129,7 @@ def seed() -> None:
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Refused: demo accounts are never created in production.")
     outcome = demo.seed()
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
     for account, created in outcome:
         state = "created" if created else "already there"
@@ -155,9 +156,7 @@ def generate_data(staff: int, years: int, seed: int, cohort: int) -> None:
                                    progress=lambda n: click.echo(f"  {n} staff", err=True))
     except generate.GenerateError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
-    db.session.execute(text("ANALYZE"))  # fresh statistics for the query planner
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Generated in {time.monotonic() - started:.0f} s: " + ", ".join(
         f"{n} {name}" for name, n in sorted(counts.items())))
 
@@ -167,7 +166,7 @@ def close_overdue() -> None:
     """Hand in every attempt past its deadline and grace, graded on its saved answers
     (run it from cron every few minutes)."""
     closed = quizzes.close_overdue(utcnow())
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 
@@ -179,7 +178,7 @@ def token_create(name: str) -> None:
         token, plain = api_tokens.create(name)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Token {token.name} ({', '.join(token.scopes)}). Store it now; it is not shown again:")
     click.echo(plain)
 
@@ -201,7 +200,7 @@ def token_revoke(name: str) -> None:
         api_tokens.revoke(name, utcnow())
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Revoked {name}.")
 
 
@@ -227,12 +226,12 @@ def notify_send() -> None:
     """Queue what is due (assignments due soon or overdue, renewal windows, expiring and
     expired certificates) and send it: by email through TRAININGAPP_SMTP_URL to people who
     want email, otherwise in the app only. Never the same reminder twice (cron)."""
-    from trainingapp.notifications.routes import text_for
+    from trainingapp.wording import text_for
 
     now = utcnow()
     queued = reminders.queue_due(now)
     emailed, in_app = notifications.deliver(now, text_for, notifications.smtp_mailer())
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Queued {queued}; emailed {emailed}; in the app only {in_app}.")
 
 
@@ -255,7 +254,7 @@ def users_import(path: Path, dry_run: bool) -> None:
         click.echo("Dry run: nothing was changed.")
         return
     result = staff_import.apply(plans, None, path.name)
-    db.session.commit()
+    unit_of_work.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, "
                f"{result.unchanged} unchanged.")
 

@@ -40,6 +40,10 @@ class Config:
             return env.get(ENV_PREFIX + name, default)
 
         self.SECRET_KEY = get("SECRET_KEY")
+        # What flask doctor checks against: the worker processes per instance
+        # (deploy/gunicorn.conf.py reads the same variable) and Flask's own debug switch.
+        self.WORKERS = int(get("WORKERS") or (os.cpu_count() or 1) * 2)
+        self.DEBUG_REQUESTED = _bool(env.get("FLASK_DEBUG"), False)
         self.SQLALCHEMY_DATABASE_URI = get("DATABASE_URL")  # None: SQLite in the instance folder
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SQLITE_BUSY_TIMEOUT_MS = int(get("SQLITE_BUSY_TIMEOUT_MS", "15000"))

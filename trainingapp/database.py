@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from trainingapp.extensions import db
 from trainingapp.models.base import UTCDateTime
-
 
 # Statements that control a transaction rather than query (PostgreSQL's BEGIN is implicit).
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
@@ -30,8 +26,6 @@ def init_app(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
                           app.config["SQLITE_SYNCHRONOUS"])
-        app.before_request(_state_changes_lock_first)
-        app.teardown_request(_end_of_request)
     if app.config.get("SERVER_TIMING"):
         _add_server_timing(app, engine)
 
@@ -59,16 +53,13 @@ def _add_server_timing(app: Flask, engine: Engine) -> None:
         return response
 
 
-_write_lock_first: ContextVar[bool] = ContextVar("write_lock_first", default=False)
-
-
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
     in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # SQLAlchemy, not the sqlite3 module, says when a transaction begins (below), so
-        # that a writing transaction can take the write lock at its start.
+        # SQLAlchemy, not the sqlite3 module, says when a transaction begins, so that a
+        # writing transaction can take the write lock at its start (unit_of_work.py).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -82,62 +73,6 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) ->
         if not in_memory and cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_first.get() else "BEGIN")
-
-
-def _state_changes_lock_first() -> None:
-    """A state-changing request on SQLite takes the write lock with its first statement.
-    A read transaction that later writes fails at once ("database is locked", no busy
-    wait) when another worker wrote since it began; one that starts with the lock waits
-    its turn instead. Slow work (password hashing) ends its transaction first."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        g.write_lock_token = _write_lock_first.set(True)
-
-
-def _end_of_request(_error: BaseException | None) -> None:
-    token = g.pop("write_lock_token", None)
-    if token is not None:
-        _write_lock_first.reset(token)
-
-
-@contextmanager
-def reads_before_writing() -> Iterator[None]:
-    """Reads of a state-changing request that need not hold SQLite's write lock, because
-    the writes after them are checked by constraints or conditions: they run in a
-    transaction of their own, without the lock, and end before the writing begins.
-    (Nothing to do where no lock would be taken: PostgreSQL, or a request that only reads.)"""
-    if not _write_lock_first.get() or not _is_sqlite():
-        yield
-        return
-    db.session.commit()
-    token = _write_lock_first.set(False)
-    try:
-        yield
-        db.session.commit()
-    finally:
-        _write_lock_first.reset(token)
-
-
-def begin_write() -> None:
-    """Start the request's writing transaction. A read-then-write (start an attempt, save
-    an answer, submit) must not fail when another worker wrote in between: on SQLite the
-    transaction takes the write lock first (BEGIN IMMEDIATE, waiting up to the busy
-    timeout); on PostgreSQL the unique constraints and conditional updates decide."""
-    if not _is_sqlite():
-        return
-    db.session.commit()  # ends the read transaction, e.g. the signed-in user's lookup
-    token = _write_lock_first.set(True)
-    try:
-        db.session.connection()
-    finally:
-        _write_lock_first.reset(token)
-
-
-def _is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
 
 
 def ping() -> None:

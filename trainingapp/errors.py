@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from trainingapp import unit_of_work
 from trainingapp.extensions import db, login_manager
 
 PAGES = {400, 403, 404, 413, 429, 500, 503}
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
         transaction is rolled back), the page says so, and the quiz page's autosave,
         which sees the 503, keeps the answers and sends them again."""
         try:
-            db.session.rollback()
+            unit_of_work.discard()
         except Exception:  # noqa: BLE001 - the connection may be gone; drop it instead
             db.session.remove()
         app.logger.error("database unavailable during %s %s: %s", request.method,

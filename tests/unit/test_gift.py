@@ -85,3 +85,10 @@ def test_chinese_gift_files_import_into_the_zh_texts():
     result = gift.parse("::q1::客服应先问候客户吗？{T}\n", module="etq", language="zh")
     assert result.questions == [{"id": "etq-q1", "stem": {"zh": "客服应先问候客户吗？"},
                                  "type": "true_false", "answer": True, "tags": []}]
+
+
+def test_a_kind_gift_cannot_express_is_refused_not_written_wrong():
+    ordering = {"id": "calls-steps", "type": "ordering", "stem": {"en": "Order the steps"},
+                "items": [{"id": "a", "text": {"en": "Greet"}}, {"id": "b", "text": {"en": "Ask"}}]}
+    with pytest.raises(ValueError, match="GIFT has no ordering question"):
+        gift.to_gift([ordering], module="calls")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import Notification, Role, User, utcnow
-from trainingapp.notifications.routes import text_for
 from trainingapp.services import assignments, notifications, reminders
+from trainingapp.wording import text_for
 
 
 def test_assigning_notifies_and_the_header_counts_unread(app, client, make_user):

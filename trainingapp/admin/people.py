@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.extensions import db
 from trainingapp.i18n import LANGUAGES
@@ -69,7 +70,7 @@ def new() -> Response | str:
                 errors["employee_no"] = str(error)
             else:
                 token = accounts.create_reset_link(person, utcnow(), actor=current_user)
-                db.session.commit()
+                unit_of_work.commit()
                 return render_template("admin/reset_link.html", person=person, token=token)
     return render_template("admin/person.html", person=None, errors=errors, **_choices())
 
@@ -83,7 +84,7 @@ def edit(user_id: int) -> Response | str:
         if not errors:
             accounts.update_profile(person, values, actor=current_user)
             accounts.set_roles(person, request.form.getlist("roles"), actor=current_user)
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("Saved the details of %(name)s.", name=person.full_name), "success")
             return redirect(url_for(".edit", user_id=person.id))
     return render_template("admin/person.html", person=person, errors=errors, **_choices())
@@ -98,7 +99,7 @@ def set_active(user_id: int) -> Response:
         accounts.reactivate(person, actor=current_user)
     else:
         accounts.deactivate(person, actor=current_user)
-    db.session.commit()
+    unit_of_work.commit()
     return redirect(url_for(".edit", user_id=person.id))
 
 
@@ -108,7 +109,7 @@ def reset_link(user_id: int) -> str:
     if not FlaskForm().validate_on_submit():
         abort(400)
     token = accounts.create_reset_link(person, utcnow(), actor=current_user)
-    db.session.commit()
+    unit_of_work.commit()
     return render_template("admin/reset_link.html", person=person, token=token)
 
 
@@ -128,7 +129,7 @@ def import_staff() -> str:
                                problem=str(error))
     batch = staff_import.stage(current_user, upload.filename, rows)
     plans = staff_import.plan(rows)
-    db.session.commit()
+    unit_of_work.commit()
     return render_template("admin/import.html", form=form, plans=plans, batch=batch, problem=None)
 
 
@@ -144,7 +145,7 @@ def confirm_import(batch_id: int) -> Response | str:
                                problem=_("Nothing was imported: fix the rows marked as errors."))
     result = staff_import.apply(plans, current_user, batch.filename)
     batch.applied_at = utcnow()
-    db.session.commit()
+    unit_of_work.commit()
     flash(_("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
             file=batch.filename, created=result.created, updated=result.updated,
             unchanged=result.unchanged), "success")
@@ -162,7 +163,7 @@ def organisation() -> str:
         except accounts.AccountError as error:
             errors[request.form.get("kind", "team")] = str(error)
         else:
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("Added."), "success")
     choices = _choices()
     return render_template("admin/organisation.html", errors=errors, **choices)

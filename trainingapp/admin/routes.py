@@ -2,12 +2,22 @@
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
 from trainingapp.extensions import db
@@ -43,7 +53,7 @@ def regrade(bank_id: str) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     changed = analysis.apply_regrade(question, current_user, utcnow())
-    db.session.commit()
+    unit_of_work.commit()
     flash(_("Regraded %(n)d attempt(s).", n=changed), "success")
     return redirect(url_for("analysis.question", bank_id=bank_id))
 
@@ -53,7 +63,7 @@ def resolve_report(report_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     report = analysis.resolve_report(report_id, current_user) or abort(404)
-    db.session.commit()
+    unit_of_work.commit()
     return redirect(url_for("analysis.question", bank_id=analysis.bank_id_of(report)))
 
 
@@ -72,7 +82,7 @@ def award(user_id: int) -> Response:
         flash(_("Give the evidence: where and when it was granted, or why the person is exempt."),
               "error")
     else:
-        db.session.commit()
+        unit_of_work.commit()
         flash(_("Recorded."), "success")
     return redirect(url_for("quizzes.history", user_id=person.id, _anchor="certification"))
 
@@ -85,7 +95,7 @@ def tokens() -> str:
     if form.validate_on_submit():
         if request.form.get("revoke"):
             api_tokens.revoke(request.form["revoke"], utcnow(), current_user)
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("Token revoked."), "success")
         else:
             try:
@@ -93,6 +103,6 @@ def tokens() -> str:
             except ValueError as error:
                 flash(str(error), "error")
             else:
-                db.session.commit()
+                unit_of_work.commit()
     return render_template("admin/tokens.html", tokens=api_tokens.all_tokens(), shown=shown,
                            form=form)

@@ -4,8 +4,8 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.extensions import db
 from trainingapp.models import Role
 from trainingapp.queries import matrix
 from trainingapp.services import audit
@@ -21,7 +21,7 @@ def index() -> Response | str:
         rows = audit.export_rows(filters)
         audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
                      event=filters.action, person=filters.person)
-        db.session.commit()
+        unit_of_work.commit()
         return matrix.csv_response(rows, "audit-log")
     found, total = audit.search(filters)
     pages = max(1, -(-total // audit.PAGE_SIZE))

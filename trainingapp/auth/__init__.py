@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask import Flask, flash, has_request_context, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from trainingapp.database import reads_before_writing
+from trainingapp import unit_of_work
 from trainingapp.extensions import login_manager
 from trainingapp.models import User
 from trainingapp.rules.redirects import safe_next
-from trainingapp.services import accounts
+from trainingapp.services import accounts, audit
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +17,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
+    audit.origin = _client_address
+
+
+def _client_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
 
 
 @login_manager.user_loader
@@ -24,7 +29,7 @@ def _load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    with reads_before_writing():  # who is asking: no write lock needed to know that
+    with unit_of_work.reads_without_lock():  # who is asking: no write lock needed to know that
         return accounts.load_for_session(int(user_id), token)
 
 

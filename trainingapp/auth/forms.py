@@ -4,7 +4,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from trainingapp.i18n import LANGUAGES
-from trainingapp.rules.passwords import MAX_LENGTH, MIN_LENGTH, PolicyViolation
+from trainingapp.rules.passwords import MAX_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -45,13 +45,3 @@ class ChangePasswordForm(ResetPasswordForm):
 class LanguageForm(FlaskForm):
     language = StringField(_l("Language"), validators=[AnyOf(list(LANGUAGES))])
     next = HiddenField()
-
-
-POLICY_MESSAGES = {
-    PolicyViolation.TOO_SHORT: _l("The password must have at least %(n)d characters.", n=MIN_LENGTH),
-    PolicyViolation.TOO_LONG: _l("The password may have at most %(n)d characters.", n=MAX_LENGTH),
-    PolicyViolation.TOO_COMMON: _l(
-        "This password is one of the most common ones and easy to guess. Choose another."
-    ),
-    PolicyViolation.SAME_AS_LOGIN: _l("The password must not contain your employee number."),
-}

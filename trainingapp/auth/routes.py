@@ -16,19 +16,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import home_endpoint
 from trainingapp.auth.forms import (
-    POLICY_MESSAGES,
     ChangePasswordForm,
     LanguageForm,
     LoginForm,
     ResetPasswordForm,
 )
-from trainingapp.extensions import db, limiter
+from trainingapp.extensions import limiter
 from trainingapp.models import User, utcnow
 from trainingapp.rules.passwords import verify_password
 from trainingapp.rules.redirects import safe_next
 from trainingapp.services import accounts, audit
+from trainingapp.wording import POLICY_MESSAGES
 
 bp = Blueprint("auth", __name__)
 
@@ -66,7 +67,7 @@ def login() -> Response | str:
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.employee_no.data, form.password.data)
-        db.session.commit()
+        unit_of_work.commit()
         if user is not None:
             _start_session(user)
             return redirect(
@@ -82,7 +83,7 @@ def logout() -> Response:
     user = current_user._get_current_object()
     user.end_sessions()  # a copied cookie stops working too
     audit.record("logout", actor=user, subject=user)
-    db.session.commit()
+    unit_of_work.commit()
     logout_user()
     session.clear()
     session["language"] = user.language  # the sign-in page stays in the person's language
@@ -106,7 +107,7 @@ def change_password() -> Response | str:
             except accounts.PasswordRejected as rejected:
                 form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
             else:
-                db.session.commit()
+                unit_of_work.commit()
                 _start_session(user)  # this session goes on; every other one has ended
                 flash(_("Your password has been changed. Other sessions were signed out."),
                       "success")
@@ -121,7 +122,7 @@ def set_language() -> Response:
         session["language"] = form.language.data
         if current_user.is_authenticated:
             accounts.set_language(current_user._get_current_object(), form.language.data)
-            db.session.commit()
+            unit_of_work.commit()
     return redirect(safe_next(form.next.data) or url_for("main.index"))
 
 
@@ -139,7 +140,7 @@ def reset_password(token: str) -> Response | str:
         except accounts.PasswordRejected as rejected:
             form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
         else:
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("Your password is set. Sign in with it."), "success")
             session["language"] = user.language
             return redirect(url_for("auth.login"))

@@ -8,9 +8,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.calls import pages
-from trainingapp.extensions import db
 from trainingapp.i18n import current_language
 from trainingapp.models import CallRun, utcnow
 from trainingapp.services import calls
@@ -38,10 +38,10 @@ def start(slug: str) -> Response:
     try:
         run = calls.start(current_user, call, utcnow())
     except calls.CallRefused:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(_("You have used every attempt at this call."), "warning")
         return redirect(url_for(".index"))
-    db.session.commit()
+    unit_of_work.commit()
     return redirect(url_for(".call", run_id=run.id))
 
 
@@ -67,11 +67,11 @@ def turn(run_id: int) -> Response:
                                  choice=request.form.get("choice", type=int),
                                  reply=request.form.get("reply"))
     except calls.TurnRejected as rejected:
-        db.session.rollback()
+        unit_of_work.discard()
         if str(rejected) == "reply":
             flash(_("Type what you say to the customer."), "warning")
         return redirect(url_for(".call", run_id=run_id))
-    db.session.commit()
+    unit_of_work.commit()
     if result.hung_up:
         flash(_("The customer waited too long and hung up."), "warning")
     elif result.late:

@@ -8,8 +8,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.extensions import db
 from trainingapp.models import Role, utcnow
 from trainingapp.services import certification
 
@@ -30,7 +30,7 @@ def _change(cert_id: int, action: str) -> Response:
     except certification.CertificationError:
         flash(_("Give the reason: it is kept in the person's history."), "error")
         return redirect(url_for("quizzes.history", user_id=cert.user_id, _anchor="certification"))
-    db.session.commit()
+    unit_of_work.commit()
     flash(_("Certificate %(code)s revoked.", code=cert.code) if action == "revoke"
           else _("Certificate %(code)s reinstated.", code=cert.code), "success")
     return redirect(url_for("quizzes.history", user_id=cert.user_id, _anchor="certification"))

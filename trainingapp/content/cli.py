@@ -11,10 +11,10 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
+from trainingapp import unit_of_work
 from trainingapp.content import gift
 from trainingapp.content.bank import Bank, load_bank
 from trainingapp.content.sync import sync_bank
-from trainingapp.extensions import db
 from trainingapp.models import utcnow
 
 content_cli = AppGroup("content", help="The question bank: check, load, count, import.")
@@ -61,7 +61,7 @@ def sync(bank_path: Path | None) -> None:
     if not bank.ok:
         _report_problems(bank)
     release = sync_bank(bank, utcnow())
-    db.session.commit()
+    unit_of_work.commit()
     if release is None:
         click.echo(f"The question bank is already loaded: {_summary(bank)}; nothing changed.")
     else:

@@ -11,6 +11,7 @@ and ``flask content check`` then lists each text still to translate.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,37 +239,63 @@ def _escape(text: str) -> str:
     return re.sub(r"([~=#{}:\\])", r"\\\1", text).replace("\n", "\\n")
 
 
+def _choices(q: dict[str, Any], language: str) -> str:
+    return "".join(("\n=" if o.get("correct") else "\n~") + _escape(o["text"][language])
+                   for o in q["options"])
+
+
+def _weighted_choices(q: dict[str, Any], language: str) -> str:
+    return "".join(f"\n~%{_number(o['weight'])}%{_escape(o['text'][language])}"
+                   for o in q["options"])
+
+
+def _truth(q: dict[str, Any], language: str) -> str:
+    return "T" if q["answer"] else "F"
+
+
+def _numbers(q: dict[str, Any], language: str) -> str:
+    if "range" in q:
+        return f"\n#{q['range'][0]}..{q['range'][1]}"
+    return f"\n#{q['answer']}:{q.get('tolerance', 0)}"
+
+
+def _accepted(q: dict[str, Any], language: str) -> str:
+    return "".join("\n=" + _escape(a) for a in q["accepted"][language])
+
+
+def _pairs(q: dict[str, Any], language: str) -> str:
+    return "".join(f"\n={_escape(p['left'][language])} -> {_escape(p['right'][language])}"
+                   for p in q["pairs"])
+
+
+# Per question kind (rules.questions.KINDS), the GIFT text of its answers, written after
+# the opening brace; None where GIFT has no question of that kind.
+GIFT_WRITERS: dict[str, Callable[[dict[str, Any], str], str] | None] = {
+    "single": _choices,
+    "multiple": _weighted_choices,
+    "true_false": _truth,
+    "numeric": _numbers,
+    "short_text": _accepted,
+    "ordering": None,
+    "matching": _pairs,
+}
+
+
 def to_gift(questions: list[dict[str, Any]], *, module: str, language: str = "en") -> str:
-    """GIFT text for questions in the bank's format (the inverse of ``parse``)."""
+    """GIFT text for questions in the bank's format (the inverse of ``parse``); a kind
+    GIFT cannot express is refused with a ValueError."""
     out = []
     category = None
     for q in questions:
+        write = GIFT_WRITERS[q["type"]]
+        if write is None:
+            raise ValueError(f"{q['id']}: GIFT has no {q['type']} question")
         if q.get("tags") and q["tags"][0] != category:
             category = q["tags"][0]
             out.append(f"$CATEGORY: {category}\n")
         title = q["id"].removeprefix(f"{module}-")
-        stem = _escape(q["stem"][language])
-        lines = [f"::{title}::{stem} {{"]
-        kind = q["type"]
-        if kind == "true_false":
-            lines = [f"::{title}::{stem} {{{'T' if q['answer'] else 'F'}"]
-        elif kind == "single":
-            lines += [("=" if o.get("correct") else "~") + _escape(o["text"][language])
-                      for o in q["options"]]
-        elif kind == "multiple":
-            lines += [f"~%{_number(o['weight'])}%{_escape(o['text'][language])}"
-                      for o in q["options"]]
-        elif kind == "short_text":
-            lines += ["=" + _escape(a) for a in q["accepted"][language]]
-        elif kind == "matching":
-            lines += [f"={_escape(p['left'][language])} -> {_escape(p['right'][language])}"
-                      for p in q["pairs"]]
-        elif kind == "numeric":
-            if "range" in q:
-                lines.append(f"#{q['range'][0]}..{q['range'][1]}")
-            else:
-                lines.append(f"#{q['answer']}:{q.get('tolerance', 0)}")
+        text = f"::{title}::{_escape(q['stem'][language])} {{{write(q, language)}"
         if "explanation" in q:
-            lines.append("####" + _escape(q["explanation"][language]))
-        out.append("\n".join(lines) + "}\n")
+            text += "\n####" + _escape(q["explanation"][language])
+        out.append(text + "}\n")
     return "\n".join(out)

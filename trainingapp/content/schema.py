@@ -1,7 +1,8 @@
 """The one schema of the question bank's files (see question_bank/README.md).
 
 Pydantic models, strict about unknown fields so that a typo is an error, not a silently
-ignored setting. Adding a question type means one model here and one grader.
+ignored setting. A question's ``type`` names its kind in ``rules.questions.KINDS``: adding
+a kind means one model here, in the ``Question`` union, beside its registry entry.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from pydantic import (
     model_validator,
 )
 
+from trainingapp.rules.questions import KINDS
+
 LANGUAGES = ("en", "zh")
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SOURCE_RE = re.compile(
     r"^(?P<document>[0-9A-Z]{2,8}) (?P<section>§\d+(\.\d+)*|art\. \d+(-\d+)?|ch\. \d+)$"
 )
-QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "short_text", "ordering",
-                  "matching")
+QUESTION_TYPES = tuple(KINDS)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$")]

@@ -7,12 +7,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.extensions import db
-from trainingapp.workspace.assigning import assign_from_form
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import matrix, people, reports
 from trainingapp.services import assignments, audit, evaluations, staff_import
+from trainingapp.workspace.assigning import assign_from_form
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
@@ -55,7 +55,7 @@ def matrix_page() -> Response | str:
     if export in ("csv", "xlsx"):
         rows = matrix.export_rows(filters, now)
         audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
-        db.session.commit()
+        unit_of_work.commit()
         respond = matrix.csv_response if export == "csv" else matrix.xlsx_response
         return respond(rows, "certification-matrix")
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
@@ -79,7 +79,7 @@ def satisfaction() -> Response | str:
         else:
             if not any(r.error for r in rows):
                 count = evaluations.apply_satisfaction(rows, current_user, upload.filename)
-                db.session.commit()
+                unit_of_work.commit()
                 flash(ngettext("Imported %(num)d figure.", "Imported %(num)d figures.", count),
                       "success")
                 return redirect(url_for(".satisfaction"))

@@ -8,8 +8,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.extensions import db
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
 from trainingapp.queries import people
@@ -62,7 +62,7 @@ def mark_read(slug: str, lesson_slug: str) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     learning.mark_read(current_user, entries[index].lesson)
-    db.session.commit()
+    unit_of_work.commit()
     if index + 1 < len(entries):
         return redirect(url_for(".lesson", slug=slug, lesson_slug=entries[index + 1].lesson.slug))
     flash(_("You have read every lesson of this module."), "success")

@@ -6,16 +6,17 @@ a deployment script or the service unit can refuse to start)."""
 from __future__ import annotations
 
 import enum
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from trainingapp.config import MIN_SECRET_KEY_LENGTH, WEAK_SECRET_KEYS
+from trainingapp import unit_of_work
+from trainingapp.config import MIN_SECRET_KEY_LENGTH, WEAK_SECRET_KEYS, Config
 from trainingapp.extensions import db
 from trainingapp.models import ContentRelease
 from trainingapp.rules.passwords import HashCost
@@ -42,22 +43,18 @@ def check(fn: Check) -> Check:
     return fn
 
 
-def _workers() -> int:
-    return int(os.environ.get("TRAININGAPP_WORKERS") or (os.cpu_count() or 1) * 2)
-
-
 @check
 def _environment(app: Flask) -> Iterator[Finding]:
     if app.config["ENV_NAME"] != "production":
         yield Finding(Level.WARN, f"TRAININGAPP_ENV is {app.config['ENV_NAME']!r}, not "
                                   "'production' (no Secure cookies, no HSTS)")
-    if app.debug or os.environ.get("FLASK_DEBUG", "").lower() in {"1", "true", "yes"}:
+    if app.debug or Config().DEBUG_REQUESTED:
         yield Finding(Level.FAIL, "debug mode is on: tracebacks and a console reach browsers")
 
 
 @check
 def _secret(app: Flask) -> Iterator[Finding]:
-    key = os.environ.get("TRAININGAPP_SECRET_KEY", "")
+    key = Config().SECRET_KEY  # what the environment gives every instance, not this process
     if not key:
         yield Finding(Level.FAIL if app.config["ENV_NAME"] == "production" else Level.WARN,
                       "TRAININGAPP_SECRET_KEY is not set (a key kept in the instance folder "
@@ -80,12 +77,12 @@ def _cookies(app: Flask) -> Iterator[Finding]:
 
 @check
 def _throttle(app: Flask) -> Iterator[Finding]:
-    storage = app.config["RATELIMIT_STORAGE_URI"]
+    storage, workers = app.config["RATELIMIT_STORAGE_URI"], Config().WORKERS
     if not app.config["RATELIMIT_ENABLED"]:
         yield Finding(Level.FAIL, "sign-in throttling is off (TRAININGAPP_RATELIMIT_ENABLED)")
-    elif storage.startswith("memory://") and _workers() > 1:
+    elif storage.startswith("memory://") and workers > 1:
         yield Finding(Level.FAIL, f"sign-in throttling counts in each process's memory with "
-                                  f"{_workers()} workers: an attacker gets {_workers()}× the "
+                                  f"{workers} workers: an attacker gets {workers}× the "
                                   "tries. Set TRAININGAPP_RATELIMIT_STORAGE_URL=redis://…")
     elif storage.startswith("redis"):
         try:
@@ -122,7 +119,7 @@ def _database(app: Flask) -> Iterator[Finding]:
                 mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
                 if mode != "wal":
                     yield Finding(Level.FAIL, f"SQLite journal mode is {mode}, not WAL")
-                if _workers() > 1 and app.config["SQLITE_BUSY_TIMEOUT_MS"] < 1000:
+                if Config().WORKERS > 1 and app.config["SQLITE_BUSY_TIMEOUT_MS"] < 1000:
                     yield Finding(Level.FAIL, "SQLite busy timeout under 1 s with several "
                                               "workers: writes would fail under load")
                 yield Finding(Level.WARN, "SQLite: one machine only; PostgreSQL for several "
@@ -165,5 +162,5 @@ def examine(app: Flask) -> list[Finding]:
     findings: list[Finding] = []
     for run in CHECKS:
         findings.extend(run(app))
-    db.session.rollback()
+    unit_of_work.discard()
     return findings

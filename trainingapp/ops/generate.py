@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -372,6 +372,7 @@ class Generator:
                 progress(self.counts["staff"])
         if self.cohort:
             self._new_hires(team_ids[-1])
+        db.session.execute(text("ANALYZE"))  # fresh statistics for the query planner
         return self.counts
 
     def _new_hires(self, team_id: int) -> None:

@@ -1,5 +1,6 @@
 """Between a question version and the page: what a trainee sees, how a form's fields
-become a canonical answer, and how an answer reads in the review. One entry per type.
+become a canonical answer, and how an answer and the key read in the review. One entry
+per kind of ``rules.questions.KINDS``, under the same name.
 
 Choices are sent as their position on the page (0, 1, 2…), never as the bank's ids, so
 the page gives nothing away about which choice the author wrote first.
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 
 from trainingapp.models import AttemptQuestion
 from trainingapp.models.learning import localized
+from trainingapp.rules.questions import NumericKey, kind_of
 
 Form = Mapping[str, Any]  # werkzeug MultiDict-like: .get and .getlist
 
@@ -189,6 +191,12 @@ def _describe_value(content: dict[str, Any], answer: Any, language: str) -> str:
     return f"{shown} {unit}".strip()
 
 
+def _describe_number(content: dict[str, Any], answer: Any, language: str) -> str:
+    if isinstance(answer, str):
+        return answer  # typed, not a number: shown as typed
+    return _describe_value(content, answer, language)
+
+
 def _describe_ordering(content: dict[str, Any], answer: Any, language: str) -> str:
     items = _by_id(content, "items")
     if not isinstance(answer, list):
@@ -204,40 +212,34 @@ def _describe_matching(content: dict[str, Any], answer: Any, language: str) -> s
                      for left, right in answer.items() if left in pairs and right in pairs)
 
 
-def key_of(content: dict[str, Any]) -> Any:
-    """The correct answer, in the canonical shape (for the review only)."""
-    kind = content["type"]
-    if kind == "single":
-        return next(o["id"] for o in content["options"] if o.get("correct"))
-    if kind == "multiple":
-        return [o["id"] for o in content["options"] if o.get("correct")]
-    if kind == "true_false":
-        return content["answer"]
-    if kind == "numeric":
-        if content.get("range") is not None:
-            return f"{content['range'][0]:g}–{content['range'][1]:g}"
-        tolerance = content.get("tolerance") or 0
-        return f"{content['answer']:g}" + (f" ± {tolerance:g}" if tolerance else "")
-    if kind == "short_text":
-        return content["accepted"]
-    if kind == "ordering":
-        return [i["id"] for i in content["items"]]
-    return {p["id"]: p["id"] for p in content["pairs"]}
+def _number_key(content: dict[str, Any], key: NumericKey, language: str) -> str:
+    if key.range is not None:
+        return f"{key.range[0]:g}–{key.range[1]:g}"
+    return f"{key.answer:g}" + (f" ± {key.tolerance:g}" if key.tolerance else "")
+
+
+def _accepted_texts(content: dict[str, Any], key: dict[str, list[str]], language: str) -> str:
+    return " / ".join(key.get(language) or next(iter(key.values())))
 
 
 @dataclass(frozen=True)
 class Kind:
+    """``read`` a form into the canonical answer; ``show`` the question on the page;
+    ``describe`` an answer in the review; ``describe_key`` the key there (by default
+    described like an answer)."""
+
     read: Callable[[AttemptQuestion, Form, str], Any]
     show: Callable[[QuestionView, AttemptQuestion, str], None]
     describe: Callable[[dict[str, Any], Any, str], str]
+    describe_key: Callable[[dict[str, Any], Any, str], str] | None = None
 
 
 KINDS: dict[str, Kind] = {
     "single": Kind(_read_single, _show_choices, _describe_choices),
     "multiple": Kind(_read_multiple, _show_choices, _describe_choices),
     "true_false": Kind(_read_true_false, _show_true_false, _describe_value),
-    "numeric": Kind(_read_numeric, _show_value, _describe_value),
-    "short_text": Kind(_read_short_text, _show_value, _describe_value),
+    "numeric": Kind(_read_numeric, _show_value, _describe_number, _number_key),
+    "short_text": Kind(_read_short_text, _show_value, _describe_value, _accepted_texts),
     "ordering": Kind(_read_ordering, _show_ordering, _describe_ordering),
     "matching": Kind(_read_matching, _show_matching, _describe_matching),
 }
@@ -262,9 +264,11 @@ def view(item: AttemptQuestion, language: str) -> QuestionView:
 
 
 def describe(content: dict[str, Any], answer: Any, language: str) -> str:
-    """An answer (the trainee's or the key) as a reader sees it."""
-    if content["type"] == "short_text" and isinstance(answer, dict):
-        return " / ".join(answer.get(language) or next(iter(answer.values())))
-    if content["type"] == "numeric" and isinstance(answer, str):
-        return answer
+    """A trainee's answer as a reader sees it."""
     return KINDS[content["type"]].describe(content, answer, language)
+
+
+def describe_key(content: dict[str, Any], language: str) -> str:
+    """The correct answer as a reader sees it (for the review only)."""
+    kind = KINDS[content["type"]]
+    return (kind.describe_key or kind.describe)(content, kind_of(content).key(content), language)

@@ -19,7 +19,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
 from trainingapp.quizzes import answers
-from trainingapp.rules.grading import grade
+from trainingapp.rules.questions import grade
 from trainingapp.rules.quiz import Refusal, StartDecision
 from trainingapp.services import learning, quizzes
 
@@ -130,7 +130,7 @@ def review(attempt: QuizAttempt, language: str) -> Review:
             position=item.position,
             stem=localized(content["stem"], language)[0],
             yours=answers.describe(content, item.answer, language) or _("(no answer)"),
-            key=answers.describe(content, answers.key_of(content), language),
+            key=answers.describe_key(content, language),
             share=share,
             explanation=localized(content.get("explanation"), language)[0],
             source=item.version.question.source,

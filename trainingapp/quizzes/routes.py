@@ -17,15 +17,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.database import begin_write, reads_before_writing
-from trainingapp.extensions import db
 from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, Role, utcnow
-from trainingapp.quizzes import pages
-from trainingapp.rules.grading import is_answered
-from trainingapp.rules.quiz import accepts_answers
 from trainingapp.queries import people
+from trainingapp.quizzes import pages
+from trainingapp.rules.questions import is_answered
+from trainingapp.rules.quiz import accepts_answers
 from trainingapp.services import (
     assignments,
     calls,
@@ -58,17 +57,17 @@ def index() -> str:
 
 @bp.post("/modules/<slug>/start")
 def start(slug: str) -> Response:
-    with reads_before_writing():  # exam day: hundreds start together (see quizzes.start)
+    with unit_of_work.reads_without_lock():  # exam day: hundreds start together (see quizzes.start)
         module = learning.get_module(slug) or abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
         attempt = quizzes.start(current_user, module, utcnow())
     except quizzes.QuizRefused as refused:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(pages.refusal_message(refused.decision), "warning")
         return redirect(url_for(".index"))
-    db.session.commit()
+    unit_of_work.commit()
     return redirect(url_for(".take", attempt_id=attempt.id))
 
 
@@ -77,9 +76,9 @@ def take(attempt_id: int) -> Response | str:
     attempt = _own(attempt_id)
     now = utcnow()
     if attempt.is_open and not accepts_answers(now, attempt.deadline_at, quizzes.grace()):
-        begin_write()  # a GET that closes the attempt it finds past its time
+        unit_of_work.writing()  # a GET that closes the attempt it finds past its time
         quizzes.close(attempt, now)
-        db.session.commit()
+        unit_of_work.commit()
         return _time_is_up(attempt)
     if not attempt.is_open:
         return redirect(url_for(".result", attempt_id=attempt.id))
@@ -99,9 +98,9 @@ def save(attempt_id: int) -> Response:
     try:
         quizzes.save_answers(attempt, pages.answers_from(items, request.form), utcnow())
     except quizzes.AttemptClosed:
-        db.session.commit()
+        unit_of_work.commit()
         return _time_is_up(attempt)
-    db.session.commit()
+    unit_of_work.commit()
     go = request.form.get("go", "")
     if go == "finish":
         return redirect(url_for(".finish", attempt_id=attempt.id))
@@ -117,10 +116,10 @@ def autosave(attempt_id: int) -> tuple[Response, int]:
     try:
         quizzes.save_answers(item.attempt, saved, utcnow())
     except quizzes.AttemptClosed:
-        db.session.commit()
+        unit_of_work.commit()
         return jsonify(saved=False, closed=True,
                        result_url=url_for(".result", attempt_id=attempt_id)), 409
-    db.session.commit()
+    unit_of_work.commit()
     return jsonify(saved=True, position=item.position, answered=is_answered(saved[0].answer)), 200
 
 
@@ -139,7 +138,7 @@ def submit(attempt_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     quizzes.submit(attempt, utcnow())  # a second submit finds it closed and changes nothing
-    db.session.commit()
+    unit_of_work.commit()
     return redirect(url_for(".result", attempt_id=attempt.id))
 
 
@@ -162,7 +161,7 @@ def report(attempt_id: int) -> Response:
     if not quizzes.report_problem(current_user, attempt, form.position.data, form.kind.data,
                                   form.comment.data or ""):
         abort(404)
-    db.session.commit()
+    unit_of_work.commit()
     flash(_("Thank you: the content owners will look at this question."), "success")
     return redirect(url_for(".result", attempt_id=attempt.id, _anchor=f"q{form.position.data}"))
 
@@ -202,6 +201,6 @@ def extend(user_id: int, assignment_id: int) -> Response:
     except assignments.AssignmentError:
         flash(_("Give the new due date and the reason."), "error")
     else:
-        db.session.commit()
+        unit_of_work.commit()
         flash(_("Due date moved."), "success")
     return redirect(url_for(".history", user_id=person.id, _anchor="assignments"))

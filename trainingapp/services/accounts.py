@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     GRANTED_ROLES,
@@ -142,8 +143,8 @@ def create_user(
 
 def authenticate(employee_no: str, password: str) -> User | None:
     """The user for these credentials, or None; the same work whether or not they exist."""
-    user = get_by_employee_no(employee_no)
-    db.session.commit()  # no transaction (nor SQLite write lock) held while hashing
+    with unit_of_work.reads_without_lock():  # no transaction (nor write lock) held while hashing
+        user = get_by_employee_no(employee_no)
     cost = password_cost()
     usable = user is not None and is_usable(user.password_hash)
     result = verify_password(user.password_hash if usable else _dummy_hash(), password, cost)

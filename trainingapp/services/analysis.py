@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from trainingapp.database import begin_write
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -23,7 +23,8 @@ from trainingapp.models import (
     ReportStatus,
     User,
 )
-from trainingapp.rules import analysis, grading, quiz
+from trainingapp.rules import analysis, quiz
+from trainingapp.rules.questions import grade
 from trainingapp.services import audit, certification
 
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
@@ -153,7 +154,7 @@ def regrade_preview(question: Question) -> list[RegradeRow]:
         attempt = item.attempt
         if current.content["type"] != item.version.content["type"]:
             continue  # another kind of question now: the old answers do not fit it
-        share = grading.grade(current.content, item.answer)
+        share = grade(current.content, item.answer)
         points = (attempt.points or 0) + (share - (item.share or 0)) * item.points
         outcome = quiz.from_points(points, attempt.max_points or 0, attempt.settings["pass_mark"])
         rows.append(RegradeRow(item, attempt, share, outcome.percent, outcome.passed))
@@ -162,7 +163,7 @@ def regrade_preview(question: Question) -> list[RegradeRow]:
 
 def apply_regrade(question: Question, actor: User, now: datetime) -> int:
     """Regrade every affected attempt against the current version; each change audited."""
-    begin_write()
+    unit_of_work.writing()
     rows = regrade_preview(question)
     current_id = db.session.scalar(select(QuestionVersion.id).where(
         QuestionVersion.question_id == question.id,

@@ -8,12 +8,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import has_request_context, request
+from collections.abc import Callable
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, User
+
+
+def _nowhere() -> str | None:
+    return None
+
+
+# Where an event comes from: the client's address while a request is served. The app
+# says how to tell (auth.init_app); a command has no address.
+origin: Callable[[], str | None] = _nowhere
 
 
 def record(
@@ -30,7 +40,7 @@ def record(
         actor_id=actor.id if actor else actor_id,
         subject_user_id=subject.id if subject else subject_id,
         detail=detail,
-        remote_addr=request.remote_addr if has_request_context() else None,
+        remote_addr=origin(),
     )
     db.session.add(event)
     return event

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from trainingapp.database import begin_write
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import Call, CallRun, CallRunStatus, CallTurn, CallVersion, User
 from trainingapp.rules import calls
@@ -47,7 +47,7 @@ def runs_of(user_id: int) -> Sequence[CallRun]:
 
 def get_run_for(user: User, run_id: int, *, to_write: bool = False) -> CallRun | None:
     if to_write:
-        begin_write()
+        unit_of_work.writing()
     return db.session.scalar(
         select(CallRun).where(CallRun.id == run_id, CallRun.user_id == user.id)
         .options(joinedload(CallRun.version), joinedload(CallRun.call)))
@@ -70,7 +70,7 @@ def _arrive(run: CallRun, position: calls.Position, now: datetime) -> None:
 
 
 def start(user: User, call: Call, now: datetime) -> CallRun:
-    begin_write()
+    unit_of_work.writing()
     runs = db.session.scalars(select(CallRun).where(
         CallRun.user_id == user.id, CallRun.call_id == call.id)).all()
     current = next((r for r in runs if r.is_open), None)

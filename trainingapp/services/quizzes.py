@@ -18,7 +18,7 @@ from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from trainingapp.database import begin_write, reads_before_writing
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -31,7 +31,8 @@ from trainingapp.models import (
     QuizAttempt,
     User,
 )
-from trainingapp.rules import grading, quiz
+from trainingapp.rules import quiz
+from trainingapp.rules.questions import display_order, grade, is_answered
 from trainingapp.services import audit, certification
 
 
@@ -47,21 +48,6 @@ class AttemptClosed(Exception):
 
 def grace() -> timedelta:
     return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
-
-
-def _shuffled_ids(content: dict[str, Any], rng: random.Random) -> list[str]:
-    """The order a question's choices are shown in for this attempt."""
-    kind = content["type"]
-    if kind in ("single", "multiple"):
-        ids = [o["id"] for o in content["options"]]
-    elif kind == "ordering":
-        ids = [i["id"] for i in content["items"]]
-    elif kind == "matching":
-        ids = [p["id"] for p in content["pairs"]]  # the right-hand sides' order
-    else:
-        return []
-    rng.shuffle(ids)
-    return ids
 
 
 # --- the question pool -----------------------------------------------------------------
@@ -114,7 +100,7 @@ def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> Q
     """The attempt if it is ``user``'s own; None otherwise (the caller answers 404).
     ``to_write``: the request goes on to change it, so its writing transaction starts first."""
     if to_write:
-        begin_write()
+        unit_of_work.writing()
     return db.session.scalar(
         select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
         .options(joinedload(QuizAttempt.module))
@@ -136,7 +122,7 @@ def questions_of(attempt: QuizAttempt, *, with_questions: bool = False) -> list[
 def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
     """One question of the user's own attempt, with the attempt and the pinned version, in
     one query, inside a writing transaction (autosave)."""
-    begin_write()
+    unit_of_work.writing()
     return db.session.scalar(
         select(AttemptQuestion)
         .join(AttemptQuestion.attempt)
@@ -194,7 +180,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     inserts: what is read first is checked again by the constraints when writing (one
     attempt in progress per person and module; attempt numbers unique)."""
     rng = rng or random.Random()
-    with reads_before_writing():
+    with unit_of_work.reads_without_lock():
         attempts = db.session.scalars(  # the module is known: not loaded again
             select(QuizAttempt).where(QuizAttempt.user_id == user.id,
                                       QuizAttempt.module_id == module.id)
@@ -204,7 +190,7 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     if current is not None:
         if quiz.accepts_answers(now, current.deadline_at, grace()):
             return current
-        begin_write()
+        unit_of_work.writing()
         close(current, now)
         attempts = attempts_of(user.id, module.id)
     decision = start_decision(module, attempts, now)
@@ -226,11 +212,11 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     )
     questions = [
         {"position": index, "question_version_id": pool[qid].version_id,
-         "points": pool[qid].points, "display_order": _shuffled_ids(pool[qid].content, rng),
+         "points": pool[qid].points, "display_order": display_order(pool[qid].content, rng),
          "is_flagged": False}
         for index, qid in enumerate(chosen, 1)
     ]
-    begin_write()
+    unit_of_work.writing()
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -272,7 +258,7 @@ def save_answers(attempt: QuizAttempt, answers: Sequence[SavedAnswer], now: date
             .where(AttemptQuestion.attempt_id == attempt.id,
                    AttemptQuestion.position == item.position, still_open)
             .values(answer=item.answer, is_flagged=item.is_flagged,
-                    answered_at=now if grading.is_answered(item.answer) else None)
+                    answered_at=now if is_answered(item.answer) else None)
         )
         if updated.rowcount == 0:
             raise AttemptClosed
@@ -299,7 +285,7 @@ def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> b
     questions = questions_of(attempt)
     results = []
     for item in questions:
-        item.share = grading.grade(item.version.content, item.answer)
+        item.share = grade(item.version.content, item.answer)
         results.append((item.share, item.points))
     outcome = quiz.score(results, attempt.settings["pass_mark"])
     attempt.status, attempt.finished_at = status, finished_at  # as written above

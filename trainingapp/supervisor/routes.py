@@ -6,12 +6,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
-from trainingapp.extensions import db
-from trainingapp.workspace.assigning import assign_from_form
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import people, rosters
 from trainingapp.services import assignments, certification, evaluations, observations
+from trainingapp.workspace.assigning import assign_from_form
 
 bp = Blueprint("supervisor", __name__)
 role_required(bp, Role.SUPERVISOR)
@@ -97,7 +97,7 @@ def observe(user_id: int) -> Response | str:
         else:
             observations.record(current_user, person, rubric, ratings, critical,
                                 request.form.get("notes", "")[:4000], utcnow())
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("The observation of %(name)s was saved.", name=person.full_name), "success")
             return redirect(url_for("quizzes.history", user_id=person.id))
     return render_template("supervisor/observe.html", person=person, rubric=rubric.content,
@@ -130,7 +130,7 @@ def evaluate(user_id: int) -> Response | str:
         except evaluations.EvaluationError:
             problem = _("Give the period (2026-Q4 or 2026-11) and both scores from 1 to 5.")
         else:
-            db.session.commit()
+            unit_of_work.commit()
             flash(_("The evaluation of %(name)s was saved.", name=person.full_name), "success")
             return redirect(url_for("quizzes.history", user_id=person.id))
     return render_template("supervisor/evaluate.html", person=person, form=form, problem=problem)

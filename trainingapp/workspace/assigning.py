@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from trainingapp.extensions import db
+from trainingapp import unit_of_work
 from trainingapp.models import User
 from trainingapp.services import assignments
 
@@ -31,7 +31,7 @@ def assign_from_form(chosen: Sequence[User], nobody: str) -> list[str]:
                                    request.form.get("note", "")[:1000])
     except assignments.AssignmentError:
         return [_("Choose what to assign.")]
-    db.session.commit()
+    unit_of_work.commit()
     flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", count),
           "success")
     return []

@@ -1,10 +1,20 @@
-"""Every grader, with edge cases and bad input (which earns 0 and never raises)."""
+"""Every grader, with edge cases and bad input (which earns 0 and never raises); each
+kind's key and the order its choices are shown in."""
 
 import math
+import random
 
 import pytest
 
-from trainingapp.rules.grading import grade, is_answered, normalise_text, option_weights
+from trainingapp.rules.questions import (
+    KINDS,
+    NumericKey,
+    display_order,
+    grade,
+    is_answered,
+    normalise_text,
+    option_weights,
+)
 
 
 def opts(*correct_flags, weights=None):
@@ -70,3 +80,34 @@ def test_text_normalisation():
 def test_is_answered():
     assert not any(is_answered(a) for a in (None, "", [], {}))
     assert all(is_answered(a) for a in ("x", ["a"], {"a": "b"}, False, 0))
+
+
+@pytest.mark.parametrize(("content", "key"), [
+    (SINGLE, "b"), (MULTI, ["a", "b"]), (TF, False),
+    (NUM_TOL, NumericKey(2.5, 0.5)), (NUM_RANGE, NumericKey(range=(70, 95))),
+    (SHORT, SHORT["accepted"]), (ORDER, list("abcd")),
+    (MATCH, {"a": "a", "b": "b", "c": "c"}),
+])
+def test_the_key_is_what_is_correct(content, key):
+    assert KINDS[content["type"]].key(content) == key
+
+
+def test_a_key_in_the_answer_shape_earns_full_marks():
+    for content in (SINGLE, MULTI, TF, ORDER, ORDER_P, MATCH, MATCH_ALL):
+        assert grade(content, KINDS[content["type"]].key(content)) == 1
+
+
+@pytest.mark.parametrize(("content", "shuffled"), [
+    (SINGLE, "options"), (MULTI, "options"), (ORDER, "items"), (MATCH, "pairs"),
+])
+def test_choices_items_and_right_sides_are_shown_shuffled(content, shuffled):
+    expected = [entry["id"] for entry in content[shuffled]]
+    random.Random(7).shuffle(expected)
+    assert display_order(content, random.Random(7)) == expected
+
+
+def test_kinds_without_choices_have_no_display_order_and_draw_nothing():
+    rng = random.Random(7)
+    state = rng.getstate()
+    assert [display_order(c, rng) for c in (TF, NUM, NUM_RANGE, SHORT)] == [[], [], [], []]
+    assert rng.getstate() == state

@@ -1,0 +1,123 @@
+"""The unit of work: the one transaction boundary of a request or a command.
+
+A view or a CLI command does its work through services (which only flush) and then calls
+``commit()`` once, or ``discard()`` to drop what it did. Nothing else in the package
+commits: a test walks the code and fails on any other commit.
+
+Writing transactions take SQLite's write lock with their first statement. A read
+transaction that later writes fails at once ("database is locked", no busy wait) when
+another worker wrote since it began; one that starts with the lock waits its turn. So a
+state-changing request (POST…) starts writing from its first statement, and a request
+that only reads until it knows it must write calls ``writing()`` at that point. Reads that
+need no lock (who is asking, the question pool on exam day) run inside
+``reads_without_lock()``. PostgreSQL takes the same path; there the lock is only a
+plain ``BEGIN`` and the constraints and conditional updates decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from trainingapp.extensions import db
+
+_lock_first: ContextVar[bool] = ContextVar("lock_first", default=False)
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+class CommittedTwice(RuntimeError):
+    """A request commits once: a second commit means a view or helper commits on its own."""
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        _listen(db.engine)
+    app.before_request(_state_changes_write_first)
+    app.teardown_request(_end_of_request)
+
+
+def _listen(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = _lock_first.get()
+        _writing.set(writing)
+        if sqlite:  # the sqlite3 module leaves BEGIN to us (database.py)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(_connection: Any) -> None:
+        _writing.set(False)
+
+
+def _state_changes_write_first() -> None:
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        g.lock_first_token = _lock_first.set(True)
+
+
+def _end_of_request(_error: BaseException | None) -> None:
+    token = g.pop("lock_first_token", None)
+    if token is not None:
+        _lock_first.reset(token)
+
+
+def commit() -> None:
+    """The request's or command's one commit."""
+    if has_request_context():
+        if g.get("committed"):
+            raise CommittedTwice("this request has already committed")
+        g.committed = True
+    db.session.commit()
+
+
+def discard() -> None:
+    """Drop everything the request or command did (a refusal, an error shown to the user)."""
+    db.session.rollback()
+
+
+def end_reads() -> None:
+    """End a transaction that has only read, so that slow work (hashing a password) or the
+    writing transaction does not hold it open. Refuses to end one that has changed data:
+    that belongs to ``commit()``."""
+    session = db.session
+    if session.new or session.dirty or session.deleted or _writing.get():
+        raise RuntimeError("end_reads() would commit changes: call commit() instead")
+    session.commit()  # read-only: nothing is written; loaded objects stay usable
+
+
+def writing() -> None:
+    """From here on the request writes: start its writing transaction (SQLite: waiting for
+    the write lock up to the busy timeout), unless it is writing already."""
+    if _writing.get():
+        return
+    end_reads()
+    token = _lock_first.set(True)
+    try:
+        db.session.connection()
+    finally:
+        _lock_first.reset(token)
+
+
+@contextmanager
+def reads_without_lock() -> Iterator[None]:
+    """Reads of a state-changing request that need not hold the write lock, because the
+    writes after them are checked by constraints or conditions: they run in a read
+    transaction of their own, which ends before the writing begins."""
+    if not _lock_first.get() or _writing.get():  # only reading, or holding the lock already
+        yield
+        return
+    end_reads()
+    token = _lock_first.set(False)
+    try:
+        yield
+        end_reads()
+    finally:
+        _lock_first.reset(token)
