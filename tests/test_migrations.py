@@ -1,16 +1,23 @@
 """The migrations build the schema the models describe, and run both ways, on SQLite and
 PostgreSQL."""
 
+import json
+from datetime import UTC, datetime
+
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 
 from tests.conftest import drop_everything, make_app, postgres_url
+from trainingapp.content.sync import content_hash
 from trainingapp.extensions import db
-from trainingapp.models import User
+from trainingapp.models import CallRun, CallTurn, CallVersion, User
 from trainingapp.ops import demo
+
+BEFORE_CALLS_RENAME = "5c1e0a7d2b10"  # 0010: the tables still said "scenario"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,6 +55,70 @@ def test_upgrade_downgrade_upgrade_and_no_drift(empty_app):
 
     upgrade()
     assert _schema_drift() == []
+
+
+def _rows_as_they_were(at):
+    def table(name, *columns):
+        return sa.table(name, *(sa.column(c, t) for c, t in columns))
+    stamp = sa.DateTime(timezone=True)
+    rows = [
+        (table("user_account", ("id", sa.Integer), ("employee_no", sa.String),
+               ("full_name", sa.String), ("password_hash", sa.String),
+               ("session_token", sa.String), ("created_at", stamp),
+               ("password_changed_at", stamp)),
+         {"id": 1, "employee_no": "C1", "full_name": "Li", "password_hash": "x",
+          "session_token": "t", "created_at": at, "password_changed_at": at}),
+        (table("scenario", ("id", sa.Integer), ("slug", sa.String), ("title", sa.JSON),
+               ("channel", sa.String), ("current_version", sa.Integer)),
+         {"id": 1, "slug": "slow-wifi", "title": {"en": "Slow"}, "channel": "hotline",
+          "current_version": 1}),
+        (table("scenario_version", ("id", sa.Integer), ("scenario_id", sa.Integer),
+               ("version", sa.Integer), ("content", sa.JSON), ("content_hash", sa.String),
+               ("created_at", stamp)),
+         {"id": 1, "scenario_id": 1, "version": 1, "content_hash": "old", "created_at": at,
+          "content": {"scenario": {"start": "ring"}, "rubric": {"dimensions": []}}}),
+        (table("scenario_run", ("id", sa.Integer), ("user_id", sa.Integer),
+               ("scenario_id", sa.Integer), ("version_id", sa.Integer), ("number", sa.Integer),
+               ("status", sa.String), ("started_at", stamp), ("node", sa.String),
+               ("turn_started_at", stamp), ("visits", sa.JSON), ("critical_errors", sa.JSON),
+               ("dimensions", sa.JSON)),
+         {"id": 1, "user_id": 1, "scenario_id": 1, "version_id": 1, "number": 1,
+          "status": "in_progress", "started_at": at, "node": "greet", "turn_started_at": at,
+          "visits": {"greet": 1}, "critical_errors": [], "dimensions": {}}),
+        (table("run_turn", ("id", sa.Integer), ("run_id", sa.Integer), ("seq", sa.Integer),
+               ("node", sa.String), ("option", sa.String), ("matched", sa.JSON),
+               ("available", sa.JSON), ("earned", sa.JSON), ("next_node", sa.String),
+               ("is_late", sa.Boolean), ("seconds", sa.Float), ("answered_at", stamp)),
+         {"id": 1, "run_id": 1, "seq": 1, "node": "greet", "option": "a", "matched": [],
+          "available": {"opening": 2}, "earned": {"opening": 2}, "next_node": "verify",
+          "is_late": False, "seconds": 4.0, "answered_at": at}),
+    ]
+    for target, values in rows:
+        db.session.execute(target.insert().values(**values))
+    db.session.commit()
+
+
+def test_the_call_rename_keeps_every_run_turn_and_version(empty_app):
+    upgrade(revision=BEFORE_CALLS_RENAME)
+    _rows_as_they_were(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    upgrade()
+    run = db.session.scalar(select(CallRun))
+    assert (run.call_id, run.version_id, run.node, run.visits) == (1, 1, "greet", {"greet": 1})
+    turn = db.session.scalar(select(CallTurn))
+    assert (turn.run_id, turn.option, turn.earned) == (1, "a", {"opening": 2})
+    version = db.session.scalar(select(CallVersion))
+    assert version.content == {"call": {"start": "ring"}, "rubric": {"dimensions": []}}
+    assert version.content_hash == content_hash(version.content)  # a sync sees no change
+    db.session.remove()
+
+    downgrade(revision=BEFORE_CALLS_RENAME)
+    with db.engine.connect() as conn:
+        content = conn.execute(sa.text("SELECT content FROM scenario_version")).scalar()
+        assert conn.execute(sa.text("SELECT scenario_id FROM scenario_run")).scalar() == 1
+        assert conn.execute(sa.text("SELECT next_node FROM run_turn")).scalar() == "verify"
+    content = content if isinstance(content, dict) else json.loads(content)
+    assert content == {"scenario": {"start": "ring"}, "rubric": {"dimensions": []}}
+    downgrade(revision="base")  # the rows go with their tables
 
 
 def test_sqlite_database_is_in_wal_mode(tmp_path):

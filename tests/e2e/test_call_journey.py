@@ -9,14 +9,14 @@ from sqlalchemy.orm import joinedload
 
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from trainingapp.extensions import db
-from trainingapp.models import Scenario, ScenarioRun
+from trainingapp.models import Call, CallRun
 
 
 def _state(live_app, run_id):
     with live_app.app_context():
-        run = db.session.scalar(select(ScenarioRun).where(ScenarioRun.id == run_id)
-                                .options(joinedload(ScenarioRun.version)))
-        return run.is_open, run.node, run.version.content["scenario"]["nodes"]
+        run = db.session.scalar(select(CallRun).where(CallRun.id == run_id)
+                                .options(joinedload(CallRun.version)))
+        return run.is_open, run.node, run.version.content["call"]["nodes"]
 
 
 def _play(page, live_app, *, make_mistake: bool) -> None:
@@ -51,7 +51,7 @@ def _start(page, title):
 
 def test_a_good_call_passes_and_a_critical_error_fails(page, live_app, new_trainee):
     with live_app.app_context():
-        titles = {s.slug: s.title["en"] for s in db.session.scalars(select(Scenario))}
+        titles = {s.slug: s.title["en"] for s in db.session.scalars(select(Call))}
     sign_in(page, new_trainee)
     _start(page, titles["billing-dispute"])
     assert serious_violations(page) == []

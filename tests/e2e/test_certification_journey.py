@@ -11,13 +11,13 @@ from tests.e2e.conftest import answer_correctly, screenshot, serious_violations,
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
+    Call,
+    CallRun,
+    CallRunStatus,
+    CallVersion,
     Module,
     Observation,
     QuizAttempt,
-    RunStatus,
-    Scenario,
-    ScenarioRun,
-    ScenarioVersion,
     User,
     utcnow,
 )
@@ -37,14 +37,14 @@ def _everything_but_the_etiquette_quiz(live_app):
                                        settings=module.quiz, points=10, max_points=10,
                                        score=100, passed=True))
         for slug in ("billing-dispute", "failed-verification", "data-leak", "online-chat"):
-            scenario = db.session.scalar(select(Scenario).where(Scenario.slug == slug))
-            version = db.session.scalar(select(ScenarioVersion).where(
-                ScenarioVersion.scenario_id == scenario.id))
-            db.session.add(ScenarioRun(user_id=trainee.id, scenario_id=scenario.id,
-                                       version_id=version.id, number=1,
-                                       status=RunStatus.FINISHED, started_at=earlier,
-                                       finished_at=earlier, node="end", turn_started_at=earlier,
-                                       outcome="resolved", score=90, passed=True))
+            call = db.session.scalar(select(Call).where(Call.slug == slug))
+            version = db.session.scalar(select(CallVersion).where(
+                CallVersion.call_id == call.id))
+            db.session.add(CallRun(user_id=trainee.id, call_id=call.id,
+                                   version_id=version.id, number=1,
+                                   status=CallRunStatus.FINISHED, started_at=earlier,
+                                   finished_at=earlier, node="end", turn_started_at=earlier,
+                                   outcome="resolved", score=90, passed=True))
         supervisor = db.session.scalar(select(User).where(User.employee_no == "S0001"))
         db.session.add(Observation(user_id=trainee.id, observer_id=supervisor.id,
                                    rubric={}, ratings={}, score=85, passed=True, pass_mark=75,

@@ -9,14 +9,15 @@ from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
     AuditEvent,
+    Call,
     CertificateSource,
     Certification,
     Module,
-    Position,
     Notification,
-    Scenario,
+    Position,
     User,
 )
+from trainingapp.rules.calls import option_order
 from trainingapp.rules.certification import Status, add_months
 from trainingapp.services import calls, certification, quizzes, reminders
 from trainingapp.services.quizzes import SavedAnswer
@@ -45,14 +46,14 @@ def pass_quiz(user, at):
 
 
 def pass_call(user, at):
-    run = calls.start(user, db.session.scalar(select(Scenario)), at)
+    run = calls.start(user, db.session.scalar(select(Call)), at)
     for _ in range(10):
         if not run.is_open:
             return run
-        node = run.version.content["scenario"]["nodes"][run.node]
+        node = run.version.content["call"]["nodes"][run.node]
         if node["type"] == "choice":
-            calls.take_turn(run, run.node, at, choice=calls.display_order(
-                run, run.node, node).index("a"))
+            calls.take_turn(run, run.node, at, choice=option_order(
+                run.id, run.node, node, run.visits).index("a"))
         else:
             calls.take_turn(run, run.node, at, reply="sorry, I will run a line test")
     raise AssertionError("the call did not end")

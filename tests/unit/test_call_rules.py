@@ -1,8 +1,28 @@
-"""Free-text matching and call scoring, in English and Chinese (no app)."""
+"""The call's graph walked, free-text matching and call scoring, in English and Chinese
+(no app)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trainingapp.rules.calls import Turn, available, judge_reply, normalise, says, score_call
+from trainingapp.rules.calls import (
+    Line,
+    Position,
+    Turn,
+    TurnRejected,
+    answer,
+    available,
+    better_option,
+    judge_reply,
+    normalise,
+    option_order,
+    replay,
+    says,
+    score_call,
+    start,
+    step,
+)
 
 RUBRIC = {
     "dimensions": [{"id": "opening", "weight": 20}, {"id": "empathy", "weight": 30},
@@ -110,3 +130,113 @@ def test_prepare_loads_the_dictionary_before_the_first_reply(monkeypatch):
     call_rules.prepare()
     assert call_rules._jieba_ready
     assert call_rules._to_simplified.cache_info().currsize == 1
+
+
+# --- the graph ------------------------------------------------------------------------------
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SAY = {"en": "…", "zh": "…"}
+CALL = {
+    "start": "ring", "turn_seconds": 60,
+    "nodes": {
+        "ring": {"type": "customer", "say": SAY, "next": "greet"},
+        "greet": {"type": "choice", "seconds": 20, "options": [
+            {"id": "a", "say": SAY, "points": {"opening": 2}, "next": "explain"},
+            {"id": "b", "say": SAY, "points": {"opening": 1}, "next": "explain"},
+            {"id": "c", "say": SAY, "points": {"opening": 3}, "critical": "rude",
+             "next": "explain"},
+            {"id": "d", "say": SAY, "next": "bye"},
+        ]},
+        "explain": {**NODE, "prompt": SAY, "feedback": SAY, "next_pass": "thanks",
+                    "next_fail": "again", "max_visits": 2, "exhausted_next": "escalate"},
+        "again": {"type": "customer", "say": SAY, "next": "explain"},
+        "thanks": {"type": "customer", "say": SAY, "next": "bye"},
+        "escalate": {"type": "end", "outcome": "escalated"},
+        "bye": {"type": "end", "outcome": "resolved", "say": SAY},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Taken:
+    node: str
+    next_node: str
+    option: str | None = None
+    reply: str | None = None
+
+
+def test_a_step_follows_the_customer_to_the_next_turn_and_counts_the_visit():
+    assert start(CALL) == Position("greet", {"greet": 1}, (Line("customer", "ring"),))
+    assert step(CALL, "again", {"greet": 1, "explain": 1}) == Position(
+        "explain", {"greet": 1, "explain": 2}, (Line("customer", "again"),))
+
+
+def test_a_turn_reached_too_often_sends_the_call_on_and_an_end_says_its_line():
+    assert step(CALL, "again", {"explain": 2}) == Position(
+        "escalate", {"explain": 2}, (Line("customer", "again"),), "escalated")
+    assert step(CALL, "thanks", {}) == Position(
+        "bye", {}, (Line("customer", "thanks"), Line("customer", "bye")), "resolved")
+
+
+def test_a_replay_gives_the_lines_said_and_where_the_call_waits():
+    turns = [Taken("greet", "explain", option="a"), Taken("explain", "again", reply="hm")]
+    replayed = replay(CALL, turns)
+    assert replayed.lines == (Line("customer", "ring"), Line("agent", "greet", 0),
+                              Line("agent", "explain", 1), Line("customer", "again"))
+    assert replayed.position == Position("explain", {"greet": 1, "explain": 2},
+                                         (Line("customer", "again"),))
+
+
+def test_a_replay_stops_at_the_end():
+    turns = [Taken("greet", "bye", option="d"), Taken("greet", "bye", option="d")]
+    replayed = replay(CALL, turns)
+    assert replayed.lines[-2:] == (Line("agent", "greet", 0), Line("customer", "bye"))
+    assert replayed.position.outcome == "resolved"
+
+
+def test_the_option_order_is_seeded_by_run_turn_and_visit():
+    node = CALL["nodes"]["greet"]
+    assert option_order(7, "greet", node, {"greet": 1}) == ["d", "b", "c", "a"]
+    assert option_order(7, "greet", node, {"greet": 2}) == ["b", "d", "c", "a"]
+    assert option_order(8, "greet", node, {"greet": 1}) == ["a", "c", "d", "b"]
+
+
+def test_a_choice_is_the_option_at_the_shown_place():
+    position = start(CALL)
+    said = answer(CALL, RUBRIC, 7, position, T0, T0 + timedelta(seconds=10), choice=3)
+    assert (said.option, said.next_node, said.earned, said.critical) == ("a", "explain",
+                                                                        {"opening": 2}, None)
+    assert said.available == {"opening": 3} and said.seconds == 10
+    assert not said.late and not said.hung_up
+    with pytest.raises(TurnRejected):
+        answer(CALL, RUBRIC, 7, position, T0, T0, choice=4)
+    with pytest.raises(TurnRejected):
+        answer(CALL, RUBRIC, 7, position, T0, T0, reply="text on a choice turn")
+
+
+def test_a_reply_goes_on_when_it_passes_and_round_again_when_not():
+    position = Position("explain", {"greet": 1, "explain": 1})
+    said = answer(CALL, RUBRIC, 7, position, T0, T0, reply="  So sorry, I'll credit your account. ")
+    assert said.reply == "So sorry, I'll credit your account."
+    assert said.matched == ("apologise", "refund") and said.next_node == "thanks"
+    assert answer(CALL, RUBRIC, 7, position, T0, T0, reply="Hmm.").next_node == "again"
+    with pytest.raises(TurnRejected):
+        answer(CALL, RUBRIC, 7, position, T0, T0, reply="   ")
+
+
+def test_a_turn_is_late_after_the_grace_and_the_customer_hangs_up_at_three_times_the_limit():
+    position = start(CALL)  # 20 s to answer
+
+    def waited(seconds):
+        said = answer(CALL, RUBRIC, 7, position, T0, T0 + timedelta(seconds=seconds), choice=0)
+        return said.late, said.hung_up
+    assert waited(25) == (False, False)
+    assert waited(26) == (True, False)
+    assert waited(61) == (True, True)
+
+
+def test_the_better_option_avoids_critical_errors_then_earns_the_most():
+    node = CALL["nodes"]["greet"]
+    assert better_option(node, "b")["id"] == "a"
+    assert better_option(node, "c")["id"] == "a"  # more points, but a critical error
+    assert better_option(node, "a") is None

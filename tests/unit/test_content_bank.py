@@ -139,12 +139,11 @@ def test_questions_on_conflicting_time_limits_name_their_standard(shipped):
                 assert any(n in q.stem.zh for n in ("000", "004", "手册", "规范")), q.id
 
 
-def test_broken_rubrics_and_scenarios_are_reported_by_file_and_line():
+def test_broken_rubrics_and_calls_are_reported_by_file_and_line():
     found = [str(p) for p in load_bank(FIXTURES / "broken_calls").problems]
-    tangled = "broken_calls/scenarios/tangled.yaml"
+    tangled = "broken_calls/calls/tangled.yaml"
     assert found == [
-        "broken_calls/rubrics/lopsided.yaml:1: the dimension weights must add up to 100, not 60",
-        "broken_calls/scenarios/no-rubric.yaml:3: rubric: no rubric 'missing' in rubrics/",
+        "broken_calls/calls/no-rubric.yaml:3: rubric: no rubric 'missing' in rubrics/",
         f"{tangled}:17: nodes.ring: no path from here ends the call",
         f"{tangled}:21: nodes.greet: in a cycle: give the node max_visits and exhausted_next",
         f"{tangled}:21: nodes.greet: next: no node 'nowhere'",
@@ -155,16 +154,17 @@ def test_broken_rubrics_and_scenarios_are_reported_by_file_and_line():
         f"{tangled}:26: nodes.loop: in a cycle: give the node max_visits and exhausted_next",
         f"{tangled}:26: nodes.loop: no path from here ends the call",
         f"{tangled}:30: nodes.island: unreachable from the start",
+        "broken_calls/rubrics/lopsided.yaml:1: the dimension weights must add up to 100, not 60",
     ]
 
 
-def _agent_turns_to_an_end(scenario) -> int:
+def _agent_turns_to_an_end(call) -> int:
     """The fewest agent turns on any path from the start to a resolved or escalated end."""
     from collections import deque
 
-    nodes = scenario.nodes
-    best = {scenario.start: 0}
-    queue = deque([scenario.start])
+    nodes = call.nodes
+    best = {call.start: 0}
+    queue = deque([call.start])
     found = []
     while queue:
         node_id = queue.popleft()
@@ -174,7 +174,7 @@ def _agent_turns_to_an_end(scenario) -> int:
             if node.outcome in ("resolved", "escalated"):
                 found.append(best[node_id])
             continue
-        from trainingapp.content.scenario_schema import successors
+        from trainingapp.content.call_schema import successors
 
         for target in successors(node):
             if target not in best or best[target] > cost:
@@ -184,12 +184,12 @@ def _agent_turns_to_an_end(scenario) -> int:
 
 
 def test_the_shipped_calls_meet_the_content_minimums(shipped):
-    assert len(shipped.scenarios) >= 10
-    for content in shipped.scenarios:
-        scenario = content.scenario
-        types = {node.type for node in scenario.nodes.values()}
+    assert len(shipped.calls) >= 10
+    for content in shipped.calls:
+        call = content.call
+        types = {node.type for node in call.nodes.values()}
         assert "free_text" in types, content.slug
-        assert _agent_turns_to_an_end(scenario) >= 6, content.slug
-        criticals = [o for n in scenario.nodes.values() if n.type == "choice"
+        assert _agent_turns_to_an_end(call) >= 6, content.slug
+        criticals = [o for n in call.nodes.values() if n.type == "choice"
                      for o in n.options if o.critical]
         assert criticals, f"{content.slug} has no tempting wrong path"

@@ -54,7 +54,7 @@ EXPECTED = {
     "calls.call": ("/calls/runs/999999", NOT_MINE),
     "calls.turn": ("/calls/runs/999999/turn", dict.fromkeys(OPEN, 405)),
     "calls.debrief": ("/calls/runs/999999/debrief", NOT_MINE),
-    "analysis.scenario": ("/analysis/calls/slow-wifi", CONTENT_OWNERS),
+    "analysis.call": ("/analysis/calls/slow-wifi", CONTENT_OWNERS),
     "supervisor.observe": ("/supervisor/people/999999/observe",
                            {**only(SUPERVISOR), SUPERVISOR: 404}),
     "certification.index": ("/certification/", STAFF),

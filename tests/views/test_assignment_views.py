@@ -82,19 +82,19 @@ def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, 
     from datetime import timedelta
 
     from tests.conftest import count_queries
-    from trainingapp.models import RunStatus, Scenario, ScenarioRun, ScenarioVersion, utcnow
+    from trainingapp.models import Call, CallRun, CallRunStatus, CallVersion, utcnow
 
     sync_fixture_bank(app, "cert_bank")
     supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
     members = [make_user(f"T58{n:02d}", team="t1") for n in range(2)]
     with app.app_context():
-        scenario = db.session.scalar(select(Scenario))
-        version = db.session.scalar(select(ScenarioVersion))
+        call = db.session.scalar(select(Call))
+        version = db.session.scalar(select(CallVersion))
         when = utcnow() - timedelta(days=1)
         for number, (member, empathy) in enumerate(zip(members, (0.2, 0.4), strict=True), 1):
-            db.session.add(ScenarioRun(
-                user_id=member.id, scenario_id=scenario.id, version_id=version.id, number=1,
-                status=RunStatus.FINISHED, started_at=when, finished_at=when, node="done",
+            db.session.add(CallRun(
+                user_id=member.id, call_id=call.id, version_id=version.id, number=1,
+                status=CallRunStatus.FINISHED, started_at=when, finished_at=when, node="done",
                 turn_started_at=when, outcome="resolved", score=60 + number, passed=False,
                 dimensions={"empathy": empathy, "opening": 1.0}))
         db.session.commit()

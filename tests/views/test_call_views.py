@@ -8,8 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import Observation, Role, ScenarioRun
-from trainingapp.services import calls
+from trainingapp.models import CallRun, Observation, Role
+from trainingapp.rules.calls import option_order
 
 
 @pytest.fixture
@@ -27,10 +27,10 @@ def _start(client):
 def _choose(app, client, url, option_id):
     run_id = int(re.search(r"/runs/(\d+)", url).group(1))
     with app.app_context():
-        run = db.session.scalar(select(ScenarioRun).where(ScenarioRun.id == run_id)
-                                .options(joinedload(ScenarioRun.version)))
-        node = run.version.content["scenario"]["nodes"][run.node]
-        index = calls.display_order(run, run.node, node).index(option_id)
+        run = db.session.scalar(select(CallRun).where(CallRun.id == run_id)
+                                .options(joinedload(CallRun.version)))
+        node = run.version.content["call"]["nodes"][run.node]
+        index = option_order(run.id, run.node, node, run.visits).index(option_id)
         node_id = run.node
     return client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
                                              "node": node_id, "choice": index})
@@ -71,7 +71,7 @@ def test_a_stale_tab_cannot_answer_twice(app, client, login_as, calls_loaded):
                                               "node": "greet", "choice": 0})
     assert stale.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(ScenarioRun)).node == "verify"
+        assert db.session.scalar(select(CallRun)).node == "verify"
 
 
 def test_someone_else_s_call_is_not_found(app, client, make_user, login_as, calls_loaded):

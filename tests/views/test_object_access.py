@@ -15,11 +15,11 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
+    CallRun,
     CertificateSource,
     Certification,
     QuizAttempt,
     Role,
-    ScenarioRun,
     User,
 )
 from trainingapp.services import certification
@@ -59,7 +59,7 @@ def world(app, make_user):  # type: ignore[no-untyped-def]
         db.session.add(cert)
         db.session.commit()
         ids = {"attempt": db.session.scalar(select(QuizAttempt.id)),
-               "run": db.session.scalar(select(ScenarioRun.id)), "cert": cert.id,
+               "run": db.session.scalar(select(CallRun.id)), "cert": cert.id,
                "owner": people[OWNER].id}
     assert attempt_url.endswith(str(ids["attempt"])) and run_url.endswith(str(ids["run"]))
     return people, clients, ids

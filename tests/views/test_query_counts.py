@@ -20,8 +20,8 @@ from trainingapp.queries import matrix
 from trainingapp.services import api_tokens, certification
 
 pytestmark = pytest.mark.db
-CONTENT = {"module", "lesson", "question", "question_version", "track", "rubric", "scenario",
-           "scenario_version", "content_release"}
+CONTENT = {"module", "lesson", "question", "question_version", "track", "rubric", "call",
+           "call_version", "content_release"}
 BUDGETS = {"quiz page": 5, "autosave": 3, "submit": 10, "clearance API": 3,
            "clearance API, 20 people": 3}
 
@@ -69,7 +69,7 @@ def _measure(app: Flask, hr_number: str) -> dict[str, int]:
     page = trainee.get(call).get_data(as_text=True)
     node = re.search(r'name="node" value="([^"]+)"', page)[1]
     choice = re.search(r'name="choice" value="(\d+)"', page)[1]
-    counts["scenario turn"] = _count(app, lambda: trainee.post(
+    counts["call turn"] = _count(app, lambda: trainee.post(
         f"{call}/turn", data={"csrf_token": token, "node": node, "choice": choice}))
     leader = _signed_in(app, "G000001")
     counts["team page"] = _count(app, lambda: leader.get("/supervisor/"))

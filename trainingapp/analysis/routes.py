@@ -15,14 +15,14 @@ role_required(bp, Role.ADMIN, Role.HR)
 @bp.get("/")
 def index() -> str:
     modules = [analysis.analyse(p.module) for p in learning.catalogue(current_user)]
-    scenarios = [calls.analyse(s) for s in calls.live_scenarios()]
-    return render_template("analysis/index.html", modules=modules, scenarios=scenarios)
+    return render_template("analysis/index.html", modules=modules,
+                           calls=[calls.analyse(c) for c in calls.live_calls()])
 
 
 @bp.get("/calls/<slug>")
-def scenario(slug: str) -> str:
-    found = calls.get_scenario(slug) or abort(404)
-    return render_template("analysis/scenario.html", report=calls.analyse(found),
+def call(slug: str) -> str:
+    found = calls.get_call(slug) or abort(404)
+    return render_template("analysis/call.html", report=calls.analyse(found),
                            content=calls.current_content(found))
 
 

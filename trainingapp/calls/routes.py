@@ -12,31 +12,31 @@ from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.calls import pages
 from trainingapp.i18n import current_language
-from trainingapp.models import ScenarioRun, utcnow
+from trainingapp.models import CallRun, utcnow
 from trainingapp.services import calls
 
 bp = Blueprint("calls", __name__)
 role_required(bp)
 
 
-def _own(run_id: int, *, to_write: bool = False) -> ScenarioRun:
+def _own(run_id: int, *, to_write: bool = False) -> CallRun:
     return calls.get_run_for(current_user, run_id, to_write=to_write) or abort(404)
 
 
 @bp.get("/")
 def index() -> str:
     runs = calls.runs_of(current_user.id)
-    return render_template("calls/index.html", scenarios=calls.live_scenarios(), runs=runs,
+    return render_template("calls/index.html", calls=calls.live_calls(), runs=runs,
                            form=FlaskForm())
 
 
 @bp.post("/<slug>/start")
 def start(slug: str) -> Response:
-    scenario = calls.get_scenario(slug) or abort(404)
+    call = calls.get_call(slug) or abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        run = calls.start(current_user, scenario, utcnow())
+        run = calls.start(current_user, call, utcnow())
     except calls.CallRefused:
         unit_of_work.discard()
         flash(_("You have used every attempt at this call."), "warning")
@@ -52,7 +52,7 @@ def call(run_id: int) -> Response | str:
         return redirect(url_for(".debrief", run_id=run.id))
     language = current_language()
     return render_template(
-        "calls/call.html", run=run, scenario=run.version.content["scenario"],
+        "calls/call.html", run=run, script=run.version.content["call"],
         lines=pages.transcript(run, calls.turns_of(run), language),
         turn=pages.current_turn(run, utcnow(), language), form=FlaskForm())
 
@@ -88,6 +88,6 @@ def debrief(run_id: int) -> Response | str:
     turns = calls.turns_of(run)
     language = current_language()
     return render_template(
-        "calls/debrief.html", run=run, scenario=run.version.content["scenario"],
+        "calls/debrief.html", run=run, script=run.version.content["call"],
         rubric=run.version.content["rubric"], lines=pages.transcript(run, turns, language),
         coaching=pages.debrief(run, turns, language), form=FlaskForm())

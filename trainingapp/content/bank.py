@@ -15,10 +15,10 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from trainingapp.content import markdown, yamlfile
-from trainingapp.content.scenario_schema import (
+from trainingapp.content.call_schema import (
     NODE_TYPES,
+    CallFile,
     RubricFile,
-    ScenarioFile,
     graph_problems,
 )
 from trainingapp.content.schema import (
@@ -70,9 +70,9 @@ class ModuleContent:
 
 
 @dataclass(frozen=True)
-class ScenarioContent:
+class CallContent:
     slug: str
-    scenario: ScenarioFile
+    call: CallFile
     rubric: RubricFile
 
 
@@ -82,7 +82,7 @@ class Bank:
     documents: dict[str, Any] = field(default_factory=dict)
     modules: list[ModuleContent] = field(default_factory=list)
     rubrics: dict[str, RubricFile] = field(default_factory=dict)
-    scenarios: list[ScenarioContent] = field(default_factory=list)
+    calls: list[CallContent] = field(default_factory=list)
     tracks: dict[str, TrackFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
@@ -102,7 +102,7 @@ class Bank:
             "questions_by_module": by_module,
             "questions_by_type": {t: by_type.get(t, 0) for t in QUESTION_TYPES},
             "rubrics": len(self.rubrics),
-            "scenarios": len(self.scenarios),
+            "scenarios": len(self.calls),  # the key `flask content stats --json` publishes
             "tracks": len(self.tracks),
         }
 
@@ -224,7 +224,7 @@ def load_bank(root: Path) -> Bank:
             bank.modules.append(module)
     bank.modules.sort(key=lambda m: (m.meta.order, m.slug))
     bank.rubrics = _load_rubrics(reader, root / "rubrics")
-    bank.scenarios = _load_scenarios(reader, root / "scenarios", bank.rubrics, documents)
+    bank.calls = _load_calls(reader, root / "calls", bank.rubrics, documents)
     bank.tracks = _load_tracks(reader, root / "tracks", bank)
     bank.problems = sorted(reader.problems)
     bank.digest = reader.hasher.hexdigest()
@@ -363,35 +363,35 @@ def _load_rubrics(reader: _Reader, folder: Path) -> dict[str, RubricFile]:
     return rubrics
 
 
-def _load_scenarios(reader: _Reader, folder: Path, rubrics: dict[str, RubricFile],
-                    documents: dict[str, Any] | None) -> list[ScenarioContent]:
-    scenarios = []
+def _load_calls(reader: _Reader, folder: Path, rubrics: dict[str, RubricFile],
+                documents: dict[str, Any] | None) -> list[CallContent]:
+    calls = []
     for path, slug in _yaml_files(reader, folder):
         tree = reader.read_yaml(path)
-        scenario = reader.validate(path, tree, ScenarioFile) if tree is not None else None
-        if scenario is None:
+        call = reader.validate(path, tree, CallFile) if tree is not None else None
+        if call is None:
             continue
-        rubric = rubrics.get(scenario.rubric)
+        rubric = rubrics.get(call.rubric)
         if rubric is None:
             reader.add(path, yamlfile.line_of(tree, ["rubric"]), "rubric",
-                       f"no rubric {scenario.rubric!r} in rubrics/")
+                       f"no rubric {call.rubric!r} in rubrics/")
             continue
         before = len(reader.problems)
-        for source in scenario.sources:
+        for source in call.sources:
             document = source.split(" ", 1)[0]
             if documents is not None and document not in documents:
                 reader.add(path, yamlfile.line_of(tree, ["sources"]), "sources",
                            f"bad source reference: document {document!r} is not in sources.yaml")
-        for where, message in graph_problems(scenario, rubric):
+        for where, message in graph_problems(call, rubric):
             reader.add(path, yamlfile.line_of(tree, where), _field_path(tuple(where)), message)
         if len(reader.problems) == before:
-            scenarios.append(ScenarioContent(slug, scenario, rubric))
-    return scenarios
+            calls.append(CallContent(slug, call, rubric))
+    return calls
 
 
 def _load_tracks(reader: _Reader, folder: Path, bank: Bank) -> dict[str, TrackFile]:
     modules = {m.slug for m in bank.modules}
-    scenarios = {s.slug for s in bank.scenarios}
+    calls = {c.slug for c in bank.calls}
     tracks = {}
     for path, slug in _yaml_files(reader, folder):
         tree = reader.read_yaml(path)
@@ -406,7 +406,7 @@ def _load_tracks(reader: _Reader, folder: Path, bank: Bank) -> dict[str, TrackFi
         wanted = track.requirements.scenarios
         for key, names in (("all", wanted.all), ("of", wanted.of)):
             for i, name in enumerate(names):
-                if name not in scenarios:
+                if name not in calls:
                     reader.add(path, yamlfile.line_of(tree, ["requirements", "scenarios", key, i]),
                                f"requirements.scenarios.{key}[{i}]", f"no scenario {name!r}")
         if len(reader.problems) == before:

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select
 
 from trainingapp.content import markdown
-from trainingapp.content.bank import Bank, LessonContent, ModuleContent, ScenarioContent
+from trainingapp.content.bank import Bank, CallContent, LessonContent, ModuleContent
 from trainingapp.content.schema import Question as QuestionModel
 from trainingapp.extensions import db
 from trainingapp.models import User
+from trainingapp.models.call import Call, CallVersion, Rubric
 from trainingapp.models.certification import Track
 from trainingapp.models.learning import (
     ContentRelease,
@@ -29,7 +30,6 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
-from trainingapp.models.scenario import Rubric, Scenario, ScenarioVersion
 from trainingapp.services.certification import forget_tracks
 
 # Fields of a question that are metadata, kept on Question, not versioned.
@@ -216,38 +216,40 @@ def _sync_calls(bank: Bank, now: datetime, changes: _Changes) -> None:
                 "rubrics")
     _retire_missing(rubrics.values(), lambda r: r.slug in bank.rubrics, now, changes, "rubrics")
 
-    scenarios = {s.slug: s for s in db.session.scalars(select(Scenario))}
+    calls = {c.slug: c for c in db.session.scalars(select(Call))}
     current_hashes = dict(db.session.execute(
-        select(ScenarioVersion.scenario_id, ScenarioVersion.content_hash)
-        .join(Scenario, Scenario.id == ScenarioVersion.scenario_id)
-        .where(ScenarioVersion.version == Scenario.current_version)
+        select(CallVersion.call_id, CallVersion.content_hash)
+        .join(Call, Call.id == CallVersion.call_id)
+        .where(CallVersion.version == Call.current_version)
     ).all())
-    for content in bank.scenarios:
-        _sync_scenario(content, scenarios.get(content.slug), current_hashes, changes)
-    wanted = {c.slug for c in bank.scenarios}
-    _retire_missing(scenarios.values(), lambda sc: sc.slug in wanted, now, changes, "scenarios")
+    for content in bank.calls:
+        _sync_call(content, calls.get(content.slug), current_hashes, changes)
+    wanted = {c.slug for c in bank.calls}
+    _retire_missing(calls.values(), lambda c: c.slug in wanted, now, changes, "scenarios")
 
 
-def _sync_scenario(content: ScenarioContent, scenario: Scenario | None,
-                   current_hashes: dict[int, str], changes: _Changes) -> None:
-    body = {"scenario": content.scenario.model_dump(mode="json", exclude_none=True),
+def _sync_call(content: CallContent, call: Call | None,
+               current_hashes: dict[int, str], changes: _Changes) -> None:
+    # The counts keep the names `flask content sync` prints and releases record:
+    # "scenarios_created", "scenario_versions_created"…
+    body = {"call": content.call.model_dump(mode="json", exclude_none=True),
             "rubric": content.rubric.model_dump(mode="json", exclude_none=True)}
     digest = content_hash(body)
-    values = {"title": content.scenario.title.model_dump(),
-              "channel": content.scenario.channel, "retired_at": None}
-    if scenario is None:
-        scenario = Scenario(slug=content.slug, current_version=1, **values)
-        db.session.add(scenario)
+    values = {"title": content.call.title.model_dump(),
+              "channel": content.call.channel, "retired_at": None}
+    if call is None:
+        call = Call(slug=content.slug, current_version=1, **values)
+        db.session.add(call)
         db.session.flush()
-        db.session.add(ScenarioVersion(scenario_id=scenario.id, version=1, content=body,
-                                       content_hash=digest))
+        db.session.add(CallVersion(call_id=call.id, version=1, content=body,
+                                   content_hash=digest))
         changes("scenarios_created")
         return
-    updated = _set(scenario, values)
-    if current_hashes.get(scenario.id) != digest:
-        scenario.current_version += 1
-        db.session.add(ScenarioVersion(scenario_id=scenario.id, version=scenario.current_version,
-                                       content=body, content_hash=digest))
+    updated = _set(call, values)
+    if current_hashes.get(call.id) != digest:
+        call.current_version += 1
+        db.session.add(CallVersion(call_id=call.id, version=call.current_version,
+                                   content=body, content_hash=digest))
         changes("scenario_versions_created")
     else:
         changes("scenarios_updated" if updated else "scenarios_unchanged")

@@ -16,13 +16,13 @@ class ModuleRequirement(Strict):
     min_score: int = Field(default=80, gt=0, le=100)
 
 
-class ScenarioRequirement(Strict):
+class CallRequirement(Strict):
     all: list[Slug] = []  # every one of these, passed with no critical error
     any: int = Field(default=0, ge=0)  # and this many of `of`
     of: list[Slug] = []
 
     @model_validator(mode="after")
-    def _consistent(self) -> ScenarioRequirement:
+    def _consistent(self) -> CallRequirement:
         if self.any > len(self.of):
             raise ValueError(f"any: {self.any} of {len(self.of)} scenarios listed in 'of'")
         return self
@@ -30,7 +30,7 @@ class ScenarioRequirement(Strict):
 
 class Requirements(Strict):
     modules: list[ModuleRequirement] = []
-    scenarios: ScenarioRequirement = ScenarioRequirement()
+    scenarios: CallRequirement = CallRequirement()
     observation: bool = False  # a supervisor's observed call, passed
 
 

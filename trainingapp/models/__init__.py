@@ -3,6 +3,15 @@
 from trainingapp.models.assignment import Assignment, AssignmentKind, DueDateExtension
 from trainingapp.models.audit import AuditEvent
 from trainingapp.models.base import Base, utcnow
+from trainingapp.models.call import (
+    Call,
+    CallRun,
+    CallRunStatus,
+    CallTurn,
+    CallVersion,
+    Observation,
+    Rubric,
+)
 from trainingapp.models.certification import (
     ApiToken,
     CertificateSource,
@@ -27,15 +36,6 @@ from trainingapp.models.quiz import (
     QuizAttempt,
     ReportStatus,
 )
-from trainingapp.models.scenario import (
-    Observation,
-    Rubric,
-    RunStatus,
-    RunTurn,
-    Scenario,
-    ScenarioRun,
-    ScenarioVersion,
-)
 from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
 
 __all__ = [
@@ -47,6 +47,11 @@ __all__ = [
     "AttemptStatus",
     "AuditEvent",
     "Base",
+    "Call",
+    "CallRun",
+    "CallRunStatus",
+    "CallTurn",
+    "CallVersion",
     "CertificateSource",
     "Certification",
     "DueDateExtension",
@@ -66,11 +71,6 @@ __all__ = [
     "QuizAttempt",
     "ReportStatus",
     "Rubric",
-    "RunStatus",
-    "RunTurn",
-    "Scenario",
-    "ScenarioRun",
-    "ScenarioVersion",
     "Role",
     "Team",
     "Track",

@@ -14,7 +14,7 @@ from trainingapp.models.base import Base, enum_column, utcnow
 
 class AssignmentKind(enum.StrEnum):
     MODULE = "module"
-    SCENARIO = "scenario"
+    CALL = "scenario"  # the code forms, links and stored rows use
     TRACK = "track"
 
 
@@ -25,7 +25,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[AssignmentKind] = mapped_column(enum_column(AssignmentKind, "assignment_kind"))
-    target: Mapped[str] = mapped_column(String(64))  # the module, scenario or track slug
+    target: Mapped[str] = mapped_column(String(64))  # the module, call or track slug
     due_at: Mapped[datetime] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20))  # manual | onboarding | position

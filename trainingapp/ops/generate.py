@@ -26,6 +26,10 @@ from trainingapp.models import (
     AttemptQuestion,
     AttemptStatus,
     AuditEvent,
+    Call,
+    CallRun,
+    CallRunStatus,
+    CallVersion,
     CertificateSource,
     Certification,
     Module,
@@ -36,10 +40,6 @@ from trainingapp.models import (
     QuizAttempt,
     Role,
     Rubric,
-    RunStatus,
-    Scenario,
-    ScenarioRun,
-    ScenarioVersion,
     Team,
     User,
     UserRole,
@@ -140,10 +140,10 @@ class Generator:
                             .where(Question.module_id == module.id,
                                    Question.retired_at.is_(None)))]
             self.modules[module.slug] = _Module(module.id, module.slug, module.quiz, versions)
-        self.scenarios = {slug: (sid, version_id) for slug, sid, version_id in db.session.execute(
-            select(Scenario.slug, Scenario.id, ScenarioVersion.id)
-            .join(ScenarioVersion, (ScenarioVersion.scenario_id == Scenario.id)
-                  & (ScenarioVersion.version == Scenario.current_version)))}
+        self.calls = {slug: (sid, version_id) for slug, sid, version_id in db.session.execute(
+            select(Call.slug, Call.id, CallVersion.id)
+            .join(CallVersion, (CallVersion.call_id == Call.id)
+                  & (CallVersion.version == Call.current_version)))}
         rubric = db.session.scalar(select(Rubric.content).where(Rubric.retired_at.is_(None)))
         self.rubric = rubric or {"dimensions": [], "pass_mark": 75}
         self.password_hash = hash_password(demo.DEMO_PASSWORD, accounts.password_cost())
@@ -222,14 +222,14 @@ class Generator:
               numbers: Counter[str]) -> None:
         rng = self.rng
         for slug in slugs:
-            if slug not in self.scenarios:
+            if slug not in self.calls:
                 continue
-            scenario_id, version_id = self.scenarios[slug]
+            call_id, version_id = self.calls[slug]
             numbers[slug] += 1
             finished = done_at - timedelta(hours=rng.uniform(1, 48))
             batch.runs.append({
-                "user_id": user_id, "scenario_id": scenario_id, "version_id": version_id,
-                "number": numbers[slug], "status": RunStatus.FINISHED,
+                "user_id": user_id, "call_id": call_id, "version_id": version_id,
+                "number": numbers[slug], "status": CallRunStatus.FINISHED,
                 "started_at": finished - timedelta(minutes=rng.uniform(4, 12)),
                 "finished_at": finished, "node": "end", "turn_started_at": finished,
                 "visits": {}, "outcome": "resolved", "score": round(rng.uniform(75, 100), 1),
@@ -332,7 +332,7 @@ class Generator:
                                   for attempt_id, (_, questions) in zip(attempt_ids,
                                                                         batch.attempts)
                                   for q in questions])
-        _insert(ScenarioRun, batch.runs)
+        _insert(CallRun, batch.runs)
         _insert(Observation, batch.observations)
         _insert(Certification, batch.certs)
         _insert(AuditEvent, batch.audit)

@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
+    CallRun,
+    CallRunStatus,
     Position,
     QuizAttempt,
     Role,
-    RunStatus,
-    ScenarioRun,
     Team,
     User,
 )
@@ -130,9 +130,9 @@ def recent_scores(user_ids: Sequence[int]) -> dict[int, RecentScores]:
         quiz[user_id] = score
     call: dict[int, float] = {}
     for user_id, score in db.session.execute(
-            select(ScenarioRun.user_id, ScenarioRun.score)
-            .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)
-            .order_by(ScenarioRun.finished_at)):
+            select(CallRun.user_id, CallRun.score)
+            .where(CallRun.user_id.in_(user_ids), CallRun.status == CallRunStatus.FINISHED)
+            .order_by(CallRun.finished_at)):
         call[user_id] = score
     return {i: RecentScores(quiz.get(i), call.get(i)) for i in user_ids}
 
@@ -142,8 +142,8 @@ def weakest_dimensions(user_ids: Sequence[int]) -> list[tuple[str, float, int]]:
     weakest first — where to coach."""
     sums: dict[str, list[float]] = {}
     for (dimensions,) in db.session.execute(
-            select(ScenarioRun.dimensions)
-            .where(ScenarioRun.user_id.in_(user_ids), ScenarioRun.status == RunStatus.FINISHED)):
+            select(CallRun.dimensions)
+            .where(CallRun.user_id.in_(user_ids), CallRun.status == CallRunStatus.FINISHED)):
         for name, value in (dimensions or {}).items():
             if value is not None:
                 sums.setdefault(name, []).append(value)

@@ -10,12 +10,12 @@ from sqlalchemy import and_, case, func, or_, select
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
+    Call,
+    CallRun,
+    CallRunStatus,
     Certification,
     Module,
     QuizAttempt,
-    RunStatus,
-    Scenario,
-    ScenarioRun,
     User,
 )
 from trainingapp.rules.certification import add_months
@@ -75,11 +75,11 @@ def pass_rates() -> tuple[list[Bar], list[Bar]]:
         .join(QuizAttempt, and_(QuizAttempt.module_id == Module.id,
                                 QuizAttempt.status != AttemptStatus.IN_PROGRESS))
         .group_by(Module.id).order_by(Module.position)).all()  # title depends on the id
-    run_passed = func.sum(case((ScenarioRun.passed.is_(True), 1), else_=0))
+    run_passed = func.sum(case((CallRun.passed.is_(True), 1), else_=0))
     calls = db.session.execute(
-        select(Scenario.title, func.count(ScenarioRun.id), run_passed)
-        .join(ScenarioRun, and_(ScenarioRun.scenario_id == Scenario.id,
-                                ScenarioRun.status == RunStatus.FINISHED))
-        .group_by(Scenario.id).order_by(Scenario.slug)).all()
+        select(Call.title, func.count(CallRun.id), run_passed)
+        .join(CallRun, and_(CallRun.call_id == Call.id,
+                            CallRun.status == CallRunStatus.FINISHED))
+        .group_by(Call.id).order_by(Call.slug)).all()
     return ([Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in modules],
             [Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in calls])

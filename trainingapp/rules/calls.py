@@ -1,5 +1,13 @@
-"""Simulated calls: matching a free-text reply to the intents a turn requires, and scoring
-a call on its rubric. Pure: the scenario and rubric come in as the bank's dictionaries.
+"""Simulated calls: walking the call's graph, matching a free-text reply to the intents a
+turn requires, and scoring a call on its rubric. Pure: the call's script and its rubric
+come in as the bank's dictionaries, the turns taken as anything with a turn's attributes,
+time as a parameter.
+
+The walker follows the customer's lines to the next agent turn (counting the visit: a turn
+reached ``max_visits`` times sends the call to its ``exhausted_next``), answers the turn
+waiting, and replays the turns taken into the lines said and where the call is now. A turn
+is timed from the moment it was shown: a late answer earns nothing and costs the rubric's
+waiting penalty, and a caller kept waiting three times the limit hangs up.
 
 A dimension's score is the points earned divided by the best points available at the
 turns the call actually went through; the rubric's weights combine the dimensions that
@@ -9,13 +17,15 @@ had points available into 0-100. Any critical error fails the call with score 0.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import jieba
 import opencc
@@ -146,6 +156,178 @@ def available(node: dict[str, Any]) -> dict[str, float]:
         for intent in node["intents"]:
             best[intent["dimension"]] = best.get(intent["dimension"], 0) + intent["points"]
     return {d: v for d, v in best.items() if v > 0}
+
+
+# --- the call's graph ---------------------------------------------------------------------
+
+NETWORK_GRACE = timedelta(seconds=5)
+HANG_UP_AFTER = 3  # times the turn's limit
+REPLY_MAX = 2000  # characters of a typed reply kept
+
+
+class TurnRejected(ValueError):
+    """The answer does not fit the current turn (stale page, unknown choice, empty reply)."""
+
+
+class TakenTurn(Protocol):
+    """A turn of the transcript as kept: where it was taken, what was said, where it led."""
+
+    @property
+    def node(self) -> str: ...
+    @property
+    def option(self) -> str | None: ...
+    @property
+    def reply(self) -> str | None: ...
+    @property
+    def next_node(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the call: the customer's at ``node``, or the agent's answer at ``node``,
+    the transcript's turn number ``turn`` (counted from 0)."""
+
+    speaker: str  # customer | agent
+    node: str
+    turn: int | None = None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a step came to: the agent turn waiting for an answer, or the end."""
+
+    node: str
+    visits: dict[str, int]  # times each agent turn was reached, the waiting one included
+    lines: tuple[Line, ...] = ()  # what the customer said on the way
+    outcome: str | None = None  # the end's, when the call is over
+
+
+def step(script: Mapping[str, Any], node_id: str, visits: Mapping[str, int]) -> Position:
+    """Follow the customer's lines from ``node_id`` to the next agent turn or the end."""
+    nodes = script["nodes"]
+    counted = dict(visits)
+    lines: list[Line] = []
+    for _ in range(len(nodes) + 1):
+        node = nodes[node_id]
+        if node["type"] == "customer":
+            lines.append(Line("customer", node_id))
+            node_id = node["next"]
+            continue
+        if node["type"] == "end":
+            if node.get("say"):
+                lines.append(Line("customer", node_id))
+            return Position(node_id, counted, tuple(lines), node["outcome"])
+        if node.get("max_visits") and counted.get(node_id, 0) >= node["max_visits"]:
+            node_id = node["exhausted_next"]
+            continue
+        counted[node_id] = counted.get(node_id, 0) + 1
+        break
+    return Position(node_id, counted, tuple(lines))
+
+
+def start(script: Mapping[str, Any]) -> Position:
+    """Where a new call waits first."""
+    return step(script, script["start"], {})
+
+
+@dataclass(frozen=True)
+class Replay:
+    lines: tuple[Line, ...]
+    position: Position  # where the call is now
+
+
+def replay(script: Mapping[str, Any], transcript: Sequence[TakenTurn]) -> Replay:
+    """The call so far, replayed from the graph and the turns taken."""
+    position = start(script)
+    lines = list(position.lines)
+    for number, turn in enumerate(transcript):
+        if position.outcome is not None or turn.node != position.node:
+            break
+        lines.append(Line("agent", turn.node, number))
+        position = step(script, turn.next_node, position.visits)
+        lines += position.lines
+    return Replay(tuple(lines), position)
+
+
+def turn_seconds(script: Mapping[str, Any], node: Mapping[str, Any]) -> int:
+    return node.get("seconds") or script["turn_seconds"]
+
+
+def option_order(run_id: int, node_id: str, node: Mapping[str, Any],
+                 visits: Mapping[str, int]) -> list[str]:
+    """The order a choice turn's options are shown in: shuffled, the same on every load
+    of the same visit of the turn."""
+    ids = [option["id"] for option in node["options"]]
+    random.Random(f"{run_id}:{node_id}:{visits.get(node_id, 0)}").shuffle(ids)
+    return ids
+
+
+def option(node: Mapping[str, Any], option_id: str) -> dict[str, Any]:
+    return next(o for o in node["options"] if o["id"] == option_id)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answered turn: what the transcript keeps of it and where the call goes next."""
+
+    node: str
+    next_node: str
+    available: dict[str, float]
+    earned: dict[str, float]
+    option: str | None = None
+    reply: str | None = None
+    matched: tuple[str, ...] = ()
+    critical: str | None = None
+    seconds: float = 0.0  # from the turn being shown to the answer
+    late: bool = False  # after the limit and the network's grace: earns nothing
+    hung_up: bool = False  # the customer waited too long
+
+
+def answer(script: Mapping[str, Any], rubric: Mapping[str, Any], run_id: int,
+           position: Position, shown_at: datetime, now: datetime, *,
+           choice: int | None = None, reply: str | None = None) -> Answer:
+    """Answer the turn waiting at ``position``: ``choice`` the shown place of the option
+    picked, or ``reply`` the text typed."""
+    node = script["nodes"][position.node]
+    if node["type"] == "choice":
+        order = option_order(run_id, position.node, node, position.visits)
+        if choice is None or not 0 <= choice < len(order):
+            raise TurnRejected("choice")
+        picked = option(node, order[choice])
+        said = Answer(position.node, picked["next"], available(node),
+                      dict(picked.get("points", {})), option=picked["id"],
+                      critical=picked.get("critical"))
+    else:
+        text = (reply or "").strip()[:REPLY_MAX]
+        if not text:
+            raise TurnRejected("reply")
+        judged = judge_reply(node, rubric, text)
+        said = Answer(position.node, node["next_pass"] if judged.passed else node["next_fail"],
+                      available(node), judged.points, reply=text, matched=judged.matched,
+                      critical=judged.critical)
+    limit = timedelta(seconds=turn_seconds(script, node))
+    waited = now - shown_at
+    return replace(said, seconds=waited.total_seconds(), late=waited > limit + NETWORK_GRACE,
+                   hung_up=waited > limit * HANG_UP_AFTER)
+
+
+def _total(points: Mapping[str, float]) -> float:
+    return sum(points.values())
+
+
+def better_option(node: Mapping[str, Any], chosen_id: str) -> dict[str, Any] | None:
+    """The option the debrief suggests instead of the one chosen, if there is a better one:
+    no critical error first, then the most points."""
+    chosen = option(node, chosen_id)
+    best = max(node["options"], key=lambda o: (not o.get("critical"),
+                                               _total(o.get("points", {}))))
+    improvable = best["id"] != chosen["id"] and (
+        bool(chosen.get("critical"))
+        or _total(best.get("points", {})) > _total(chosen.get("points", {})))
+    return best if improvable else None
+
+
+# --- scoring ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from trainingapp.models import (
     Assignment,
     AssignmentKind,
     AttemptStatus,
+    Call,
+    CallRun,
+    CallRunStatus,
     DueDateExtension,
     Module,
     QuizAttempt,
-    RunStatus,
-    Scenario,
-    ScenarioRun,
     User,
     utcnow,
 )
@@ -40,9 +40,9 @@ def targets() -> dict[str, dict[str, dict[str, str]]]:
         "module": dict(db.session.execute(select(Module.slug, Module.title)
                                           .where(Module.retired_at.is_(None))
                                           .order_by(Module.position)).all()),
-        "scenario": dict(db.session.execute(select(Scenario.slug, Scenario.title)
-                                            .where(Scenario.retired_at.is_(None))
-                                            .order_by(Scenario.slug)).all()),
+        "scenario": dict(db.session.execute(select(Call.slug, Call.title)
+                                            .where(Call.retired_at.is_(None))
+                                            .order_by(Call.slug)).all()),
         "track": {t.slug: t.title for t in certification.live_tracks()},
     }
 
@@ -137,10 +137,10 @@ def _started(user_ids: Sequence[int]) -> dict[int, set[tuple[str, str]]]:
                .join(Module, Module.id == QuizAttempt.module_id)
                .where(QuizAttempt.user_id.in_(user_ids),
                       QuizAttempt.status == AttemptStatus.IN_PROGRESS))
-    calls = (select(ScenarioRun.user_id, literal("scenario"), Scenario.slug)
-             .join(Scenario, Scenario.id == ScenarioRun.scenario_id)
-             .where(ScenarioRun.user_id.in_(user_ids),
-                    ScenarioRun.status == RunStatus.IN_PROGRESS))
+    calls = (select(CallRun.user_id, literal("scenario"), Call.slug)
+             .join(Call, Call.id == CallRun.call_id)
+             .where(CallRun.user_id.in_(user_ids),
+                    CallRun.status == CallRunStatus.IN_PROGRESS))
     found: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for user_id, kind, slug in db.session.execute(union_all(quizzes, calls)):
         found[user_id].add((kind, slug))

@@ -20,15 +20,15 @@ from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
     AuditEvent,
+    Call,
+    CallRun,
+    CallRunStatus,
     CertificateSource,
     Certification,
     Module,
     Observation,
     Position,
     QuizAttempt,
-    RunStatus,
-    Scenario,
-    ScenarioRun,
     Track,
     User,
 )
@@ -85,9 +85,9 @@ def get_track_by_id(track_id: int) -> Track | None:
 
 
 def requirement_names() -> dict[str, dict[str, str]]:
-    """Titles of modules and scenarios by slug, to name what a track still needs."""
+    """Titles of modules and calls by slug, to name what a track still needs."""
     names = dict(db.session.execute(select(Module.slug, Module.title)).all())
-    names.update(db.session.execute(select(Scenario.slug, Scenario.title)).all())
+    names.update(db.session.execute(select(Call.slug, Call.title)).all())
     return names
 
 
@@ -109,10 +109,10 @@ def _evidence_query() -> Any:
         .where(QuizAttempt.user_id.in_(ids), QuizAttempt.status != AttemptStatus.IN_PROGRESS)
     )
     runs = (
-        select(ScenarioRun.user_id, literal("scenario"), Scenario.slug, ScenarioRun.score,
-               ScenarioRun.passed, ScenarioRun.finished_at)
-        .join(Scenario, Scenario.id == ScenarioRun.scenario_id)
-        .where(ScenarioRun.user_id.in_(ids), ScenarioRun.status == RunStatus.FINISHED)
+        select(CallRun.user_id, literal("scenario"), Call.slug, CallRun.score,
+               CallRun.passed, CallRun.finished_at)
+        .join(Call, Call.id == CallRun.call_id)
+        .where(CallRun.user_id.in_(ids), CallRun.status == CallRunStatus.FINISHED)
     )
     observed = select(Observation.user_id, literal("observation"), literal(""),
                       Observation.score, Observation.passed, Observation.observed_at

@@ -1,5 +1,5 @@
-"""Schema of call rubrics and simulated-call scenarios (see question_bank/README.md),
-and the checks of a scenario's graph against its rubric."""
+"""Schema of call rubrics and simulated calls (see question_bank/README.md), and the
+checks of a call's graph against its rubric."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ class EndNode(Strict):
 Node = Annotated[CustomerNode | ChoiceNode | FreeTextNode | EndNode, Field(discriminator="type")]
 
 
-class ScenarioFile(Strict):
+class CallFile(Strict):
     title: Text
     summary: Text
     rubric: Slug
@@ -144,7 +144,7 @@ class ScenarioFile(Strict):
     nodes: dict[NodeId, Node]
 
     @model_validator(mode="after")
-    def _sources(self) -> ScenarioFile:
+    def _sources(self) -> CallFile:
         for source in self.sources:
             if not SOURCE_RE.match(source):
                 raise ValueError(f"sources: bad source reference {source!r}")
@@ -163,12 +163,12 @@ def successors(node: CustomerNode | ChoiceNode | FreeTextNode | EndNode) -> list
     return found + ([node.exhausted_next] if node.exhausted_next else [])
 
 
-def graph_problems(scenario: ScenarioFile, rubric: RubricFile) -> list[tuple[list[str | int], str]]:
+def graph_problems(call: CallFile, rubric: RubricFile) -> list[tuple[list[str | int], str]]:
     """(path to the field, message) for everything wrong with the call's graph."""
     problems: list[tuple[list[str | int], str]] = []
-    nodes = scenario.nodes
-    if scenario.start not in nodes:
-        problems.append((["start"], f"no node {scenario.start!r}"))
+    nodes = call.nodes
+    if call.start not in nodes:
+        problems.append((["start"], f"no node {call.start!r}"))
         return problems
     for node_id, node in nodes.items():
         for target in successors(node):
@@ -178,7 +178,7 @@ def graph_problems(scenario: ScenarioFile, rubric: RubricFile) -> list[tuple[lis
                 node.exhausted_next is None):
             problems.append((["nodes", node_id], "give max_visits and exhausted_next together"))
 
-    reachable = _reachable(nodes, scenario.start)
+    reachable = _reachable(nodes, call.start)
     for node_id in nodes:
         if node_id not in reachable:
             problems.append((["nodes", node_id], "unreachable from the start"))

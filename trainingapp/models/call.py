@@ -1,4 +1,4 @@
-"""Simulated calls: scenarios as loaded from the bank (versioned, with their rubric), the
+"""Simulated calls: calls as loaded from the bank (versioned, with their rubric), the
 runs trainees make of them turn by turn, and supervisors' observations of real calls."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from trainingapp.models.base import Base, enum_column, utcnow
 
 
 class Rubric(Base):
-    """A call-quality rubric as loaded from the bank (scenario versions keep their own copy)."""
+    """A call-quality rubric as loaded from the bank (call versions keep their own copy)."""
 
     __tablename__ = "rubric"
 
@@ -24,8 +24,8 @@ class Rubric(Base):
     retired_at: Mapped[datetime | None]
 
 
-class Scenario(Base):
-    __tablename__ = "scenario"
+class Call(Base):
+    __tablename__ = "call"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -35,42 +35,42 @@ class Scenario(Base):
     retired_at: Mapped[datetime | None]
 
 
-class ScenarioVersion(Base):
-    """The scenario and its rubric as they were: a run pins the version it started with."""
+class CallVersion(Base):
+    """The call's script and its rubric as they were: a run pins the version it started with."""
 
-    __tablename__ = "scenario_version"
-    __table_args__ = (UniqueConstraint("scenario_id", "version"),)
+    __tablename__ = "call_version"
+    __table_args__ = (UniqueConstraint("call_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"))
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"))
     version: Mapped[int]
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"scenario": …, "rubric": …}
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"call": …, "rubric": …}
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    scenario: Mapped[Scenario] = relationship(lazy="raise")
+    call: Mapped[Call] = relationship(lazy="raise")
 
 
-class RunStatus(enum.StrEnum):
+class CallRunStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     FINISHED = "finished"
 
 
-class ScenarioRun(Base):
-    __tablename__ = "scenario_run"
+class CallRun(Base):
+    __tablename__ = "call_run"
     __table_args__ = (
-        UniqueConstraint("user_id", "scenario_id", "number"),
-        Index("uq_scenario_run_in_progress", "user_id", "scenario_id", unique=True,
+        UniqueConstraint("user_id", "call_id", "number"),
+        Index("uq_call_run_in_progress", "user_id", "call_id", unique=True,
               sqlite_where=text("status = 'in_progress'"),
               postgresql_where=text("status = 'in_progress'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"), index=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("scenario_version.id"))
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("call_version.id"))
     number: Mapped[int]
-    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "run_status"))
+    status: Mapped[CallRunStatus] = mapped_column(enum_column(CallRunStatus, "call_run_status"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     node: Mapped[str] = mapped_column(String(64))  # where the call is now
@@ -82,24 +82,24 @@ class ScenarioRun(Base):
     critical_errors: Mapped[list[str]] = mapped_column(JSON, default=list)
     dimensions: Mapped[dict[str, float | None]] = mapped_column(JSON, default=dict)
 
-    scenario: Mapped[Scenario] = relationship(lazy="raise")
-    version: Mapped[ScenarioVersion] = relationship(lazy="raise")
-    turns: Mapped[list[RunTurn]] = relationship(back_populates="run", lazy="raise",
-                                                order_by="RunTurn.seq")
+    call: Mapped[Call] = relationship(lazy="raise")
+    version: Mapped[CallVersion] = relationship(lazy="raise")
+    turns: Mapped[list[CallTurn]] = relationship(back_populates="run", lazy="raise",
+                                                 order_by="CallTurn.seq")
 
     @property
     def is_open(self) -> bool:
-        return self.status == RunStatus.IN_PROGRESS
+        return self.status == CallRunStatus.IN_PROGRESS
 
 
-class RunTurn(Base):
+class CallTurn(Base):
     """One agent turn of a run: the choice or the typed reply, and what it earned."""
 
-    __tablename__ = "run_turn"
+    __tablename__ = "call_turn"
     __table_args__ = (UniqueConstraint("run_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scenario_run.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("call_run.id"))
     seq: Mapped[int]
     node: Mapped[str] = mapped_column(String(64))
     option: Mapped[str | None] = mapped_column(String(16))
@@ -113,7 +113,7 @@ class RunTurn(Base):
     seconds: Mapped[float]
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    run: Mapped[ScenarioRun] = relationship(back_populates="turns", lazy="raise")
+    run: Mapped[CallRun] = relationship(back_populates="turns", lazy="raise")
 
 
 class Observation(Base):
