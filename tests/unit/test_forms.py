@@ -7,11 +7,10 @@ import trainingapp
 
 PACKAGE = Path(trainingapp.__file__).parent
 
-# Readers of fields named at run time: a quiz page's answers, a practice call's turn.
+# Readers of fields named at run time: a quiz page's answers.
 DYNAMIC_READERS = {
     ("trainingapp/quizzes/routes.py", "save"),
     ("trainingapp/quizzes/routes.py", "autosave"),
-    ("trainingapp/calls/routes.py", "turn"),
 }
 # Still read by hand until the training record moves to its own area (issue 13, item 4).
 RECORD_VIEWS = {

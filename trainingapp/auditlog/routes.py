@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role
-from trainingapp.queries import matrix
+from trainingapp.queries import audit_log, matrix
 from trainingapp.services import audit
 
 bp = Blueprint("auditlog", __name__)
@@ -16,14 +16,14 @@ role_required(bp, Role.HR, Role.ADMIN)
 
 @bp.get("/")
 def index() -> Response | str:
-    filters = audit.LogFilters.from_args(request.args)
+    filters = audit_log.LogFilters.from_args(request.args)
     if request.args.get("export") == "csv":
-        rows = audit.export_rows(filters)
+        rows = audit_log.export_rows(filters)
         audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
                      event=filters.action, person=filters.person)
         unit_of_work.commit()
         return matrix.csv_response(rows, "audit-log")
-    found, total = audit.search(filters)
-    pages = max(1, -(-total // audit.PAGE_SIZE))
+    found, total = audit_log.search(filters)
+    pages = max(1, -(-total // audit_log.PAGE_SIZE))
     return render_template("auditlog/index.html", rows=found, total=total, pages=pages,
-                           filters=filters, actions=audit.actions())
+                           filters=filters, actions=audit_log.actions())

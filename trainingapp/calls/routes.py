@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.calls import pages
+from trainingapp.calls.forms import TurnForm
+from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import CallRun, utcnow
 from trainingapp.services import calls
@@ -27,13 +28,13 @@ def _own(run_id: int, *, to_write: bool = False) -> CallRun:
 def index() -> str:
     runs = calls.runs_of(current_user.id)
     return render_template("calls/index.html", calls=calls.live_calls(), runs=runs,
-                           form=FlaskForm())
+                           form=ButtonForm())
 
 
 @bp.post("/<slug>/start")
 def start(slug: str) -> Response:
     call = calls.get_call(slug) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         run = calls.start(current_user, call, utcnow())
@@ -54,18 +55,18 @@ def call(run_id: int) -> Response | str:
     return render_template(
         "calls/call.html", run=run, script=run.version.content["call"],
         lines=pages.transcript(run, calls.turns_of(run), language),
-        turn=pages.current_turn(run, utcnow(), language), form=FlaskForm())
+        turn=pages.current_turn(run, utcnow(), language), form=ButtonForm())
 
 
 @bp.post("/runs/<int:run_id>/turn")
 def turn(run_id: int) -> Response:
     run = _own(run_id, to_write=True)
-    if not FlaskForm().validate_on_submit():
+    form = TurnForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        result = calls.take_turn(run, request.form.get("node", ""), utcnow(),
-                                 choice=request.form.get("choice", type=int),
-                                 reply=request.form.get("reply"))
+        result = calls.take_turn(run, form.node.data, utcnow(), choice=form.choice.data,
+                                 reply=form.reply.data)
     except calls.TurnRejected as rejected:
         unit_of_work.discard()
         if str(rejected) == "reply":
@@ -90,4 +91,4 @@ def debrief(run_id: int) -> Response | str:
     return render_template(
         "calls/debrief.html", run=run, script=run.version.content["call"],
         rubric=run.version.content["rubric"], lines=pages.transcript(run, turns, language),
-        coaching=pages.debrief(run, turns, language), form=FlaskForm())
+        coaching=pages.debrief(run, turns, language), form=ButtonForm())
