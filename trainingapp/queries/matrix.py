@@ -318,7 +318,3 @@ def xlsx_response(rows: Sequence[Sequence[str]], name: str) -> Response:
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
 
-
-def cell_status(status: Status) -> str:
-    """The matrix's name for a status the rules decide."""
-    return status.value if status.value in STATUSES else NOT_CERTIFIED
