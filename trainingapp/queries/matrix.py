@@ -4,6 +4,8 @@ fast at 100,000 people.
 
 A cell's status comes from the certificates alone: certified, renewal_due, expired,
 revoked, or none (not certified yet); the person's training record explains the rest.
+The SQL asks the questions ``rules.certification.evaluate`` asks, with the rule's own
+boundaries (tests/queries/test_matrix_status.py holds them to agree).
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from typing import Any
 
 from flask import Response
 from openpyxl import Workbook
-from sqlalchemy import Select, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Select, and_, case, func, literal, null, or_, select, true, union_all
+from sqlalchemy.orm import aliased
 
 from trainingapp.extensions import db
 from trainingapp.models import Certification, Position, Team, User
+from trainingapp.models.base import UTCDateTime
+from trainingapp.rules import certification as rules
+from trainingapp.rules.certification import Status
 from trainingapp.services import certification
 
-STATUSES = ("certified", "renewal_due", "expired", "revoked", "none")
+NOT_CERTIFIED = "none"  # not started or in progress: the training record says which
+STATUSES = (Status.CERTIFIED.value, Status.RENEWAL_DUE.value, Status.EXPIRED.value,
+            Status.REVOKED.value, NOT_CERTIFIED)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 PAGE_SIZE = 50
 
@@ -48,52 +56,88 @@ class Filters:
                    page=max(1, args.get("page", 1, type=int)))
 
 
-def _days_left(now: datetime, until: Any) -> Any:
-    if db.engine.dialect.name == "postgresql":
-        return func.extract("epoch", until - now) / 86400
-    return func.julianday(until) - func.julianday(now.astimezone(UTC).replace(tzinfo=None))
+def _runs(now: datetime, mine: Any) -> Select[Any]:
+    """Per person and track, the end of the run of certificates valid at ``now`` (FOREVER
+    when it never ends), found as ``rules.evaluate`` finds it: of the certificates that are
+    current (``rules.is_current``, which takes ``rules.is_live``), the one that started
+    last; then each certificate that ``rules.renews`` the run's last one."""
+    live = or_(Certification.revoked_at.is_(None), Certification.revoked_at > now)
+    current = (
+        select(Certification.user_id, Certification.track_id, Certification.id,
+               Certification.expires_at,
+               func.row_number().over(partition_by=(Certification.user_id, Certification.track_id),
+                                      order_by=(Certification.valid_from.desc(), Certification.id))
+               .label("latest"))
+        .where(mine, live, Certification.valid_from <= now,
+               or_(Certification.expires_at.is_(None), Certification.expires_at > now))
+        .subquery("current"))
+    run = (select(current.c.user_id, current.c.track_id, current.c.id, current.c.expires_at)
+           .where(current.c.latest == 1).cte("run", recursive=True))
+    renewal = aliased(Certification, name="renewal")
+    run = run.union(  # UNION, not UNION ALL: a loop of renewals cannot recur forever
+        select(renewal.user_id, renewal.track_id, renewal.id, renewal.expires_at)
+        .join(run, and_(renewal.user_id == run.c.user_id, renewal.track_id == run.c.track_id,
+                        renewal.valid_from == run.c.expires_at))
+        .where(renewal.revoked_at.is_(None)))
+    return (select(run.c.user_id, run.c.track_id,
+                   func.max(func.coalesce(run.c.expires_at, FOREVER)).label("until"))
+            .group_by(run.c.user_id, run.c.track_id))
+
+
+def _endings(now: datetime, mine: Any) -> Select[Any]:
+    """Per person and track, the last revocation (``rules.is_revoked``) and the last expiry
+    (``rules.has_expired``) by ``now``."""
+    revoked = Certification.revoked_at <= now
+    expired = and_(Certification.expires_at <= now,
+                   or_(Certification.revoked_at.is_(None),
+                       Certification.revoked_at > Certification.expires_at))
+    return (select(Certification.user_id, Certification.track_id,
+                   func.max(case((revoked, Certification.revoked_at))).label("revoked"),
+                   func.max(case((expired, Certification.expires_at))).label("expired"))
+            .where(mine, or_(revoked, expired))
+            .group_by(Certification.user_id, Certification.track_id))
+
+
+def _status(run: Any, ended: Any, due_by: Any) -> tuple[Any, Any]:
+    """A cell's status and end of validity, decided in the order of ``rules.evaluate``:
+    a valid run is due for renewal once it ends by ``rules.renewal_due_by``; with none,
+    ``rules.revocation_names_status`` picks revoked over expired."""
+    valid = run.c.until.is_not(None)
+    revoked = and_(ended.c.revoked.is_not(None),
+                   or_(ended.c.expired.is_(None), ended.c.revoked >= ended.c.expired))
+    status = case((and_(valid, run.c.until > due_by), Status.CERTIFIED.value),
+                  (valid, Status.RENEWAL_DUE.value),
+                  (revoked, Status.REVOKED.value),
+                  (ended.c.expired.is_not(None), Status.EXPIRED.value),
+                  else_=NOT_CERTIFIED)
+    until = case((valid, run.c.until), (revoked, null()), else_=ended.c.expired)
+    return status, until
 
 
 def _cells(now: datetime, user_ids: Sequence[int] | None = None) -> Select[Any] | None:
-    """One row per (person, required track): status and end of validity; for everyone,
-    or only for ``user_ids`` (then the certificates read are only theirs)."""
-    pairs = [(code, t.id, t.content["renewal_window_days"])
+    """One row per (person, required track): status and end of validity, as the rules
+    decide them; for everyone, or only for ``user_ids`` (then the certificates read are
+    only theirs)."""
+    pairs = [(code, t.id, rules.renewal_due_by(t.content, now))
              for t in certification.live_tracks() for code in t.content["positions"]]
     if not pairs:
         return None
     required = union_all(*[
         select(literal(code).label("code"), literal(track_id).label("track_id"),
-               literal(window).label("window"))
-        for code, track_id, window in pairs]).subquery("required")
+               literal(due_by, UTCDateTime()).label("due_by"))
+        for code, track_id, due_by in pairs]).subquery("required")
     mine = Certification.user_id.in_(user_ids) if user_ids is not None else true()
-    valid = (select(Certification.user_id, Certification.track_id,
-                    func.max(func.coalesce(Certification.expires_at, FOREVER)).label("until"))
-             .where(Certification.revoked_at.is_(None), mine)
-             .group_by(Certification.user_id, Certification.track_id).subquery("valid"))
-    revoked = (select(Certification.user_id, Certification.track_id,
-                      func.max(Certification.revoked_at).label("last"))
-               .where(Certification.revoked_at.is_not(None), mine)
-               .group_by(Certification.user_id, Certification.track_id).subquery("revoked"))
-    # As the rules decide: with nothing valid now, whichever ended last, the last expiry
-    # or the last revocation, names the status.
-    status = case(
-        (and_(valid.c.until > now, _days_left(now, valid.c.until) > required.c.window),
-         "certified"),
-        (valid.c.until > now, "renewal_due"),
-        (and_(revoked.c.last.is_not(None),
-              or_(valid.c.until.is_(None), revoked.c.last >= valid.c.until)), "revoked"),
-        (valid.c.until.is_not(None), "expired"),
-        else_="none",
-    )
+    run = _runs(now, mine).subquery("run_end")
+    ended = _endings(now, mine).subquery("ended")
+    status, until = _status(run, ended, required.c.due_by)
     query = (
         select(User.id.label("user_id"), required.c.track_id, status.label("status"),
-               valid.c.until.label("until"))
+               until.label("until"))
         .join(Position, Position.id == User.position_id)
         .join(required, required.c.code == Position.code)
-        .outerjoin(valid, and_(valid.c.user_id == User.id,
-                               valid.c.track_id == required.c.track_id))
-        .outerjoin(revoked, and_(revoked.c.user_id == User.id,
-                                 revoked.c.track_id == required.c.track_id))
+        .outerjoin(run, and_(run.c.user_id == User.id, run.c.track_id == required.c.track_id))
+        .outerjoin(ended, and_(ended.c.user_id == User.id,
+                               ended.c.track_id == required.c.track_id))
         .where(User.is_active.is_(True))
     )
     return query.where(User.id.in_(user_ids)) if user_ids is not None else query
@@ -118,7 +162,7 @@ def _people_matching(cells: Any, filters: Filters, now: datetime) -> Select[Any]
         people = people.where(cells.c.status == filters.status)
     if filters.expiring_days:
         people = people.where(cells.c.until > now,
-                              _days_left(now, cells.c.until) <= filters.expiring_days)
+                              cells.c.until <= now + timedelta(days=filters.expiring_days))
     return people
 
 
@@ -273,3 +317,4 @@ def xlsx_response(rows: Sequence[Sequence[str]], name: str) -> Response:
     return Response(buffer.getvalue(),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+

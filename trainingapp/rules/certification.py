@@ -99,40 +99,83 @@ def missing(track: Mapping[str, Any], evidence: Sequence[Evidence], since: datet
     return tuple(gaps)
 
 
-def _window(track: Mapping[str, Any], expires_at: datetime) -> datetime:
-    return expires_at - timedelta(days=track["renewal_window_days"])
+def renewal_window(track: Mapping[str, Any]) -> timedelta:
+    """How long before a run of certificates ends its renewal window opens."""
+    return timedelta(days=track["renewal_window_days"])
+
+
+def renewal_due_by(track: Mapping[str, Any], now: datetime) -> datetime:
+    """At ``now``, the renewal window is open for a run of certificates that ends at or
+    before this instant (the window opens ``renewal_window`` before the end)."""
+    return now + renewal_window(track)
+
+
+# Which certificates count, as of ``now``. The HR matrix asks the same questions in SQL
+# (queries/matrix.py), and tests/queries/test_matrix_status.py proves both agree.
+
+
+def is_live(cert: Certificate, now: datetime) -> bool:
+    """Not revoked yet: a revocation takes effect at its instant."""
+    return cert.revoked_at is None or cert.revoked_at > now
+
+
+def is_current(cert: Certificate, now: datetime) -> bool:
+    """Live and valid at ``now``: from ``valid_from`` until the instant it expires."""
+    return (is_live(cert, now) and cert.valid_from <= now
+            and (cert.expires_at is None or now < cert.expires_at))
+
+
+def renews(cert: Certificate, previous: Certificate) -> bool:
+    """A renewal starts the instant the previous certificate ends, and is not revoked."""
+    return (cert.revoked_at is None and previous.expires_at is not None
+            and cert.valid_from == previous.expires_at)
+
+
+def is_revoked(cert: Certificate, now: datetime) -> bool:
+    return cert.revoked_at is not None and cert.revoked_at <= now
+
+
+def has_expired(cert: Certificate, now: datetime) -> bool:
+    """Its expiry has passed, and no revocation came before it."""
+    return (cert.expires_at is not None and cert.expires_at <= now
+            and (cert.revoked_at is None or cert.revoked_at > cert.expires_at))
+
+
+def revocation_names_status(last_revoked: datetime | None, last_expiry: datetime | None) -> bool:
+    """With nothing valid now, whichever ended last names the status: the last revocation
+    (also when it came at the instant of the last expiry) or the last expiry."""
+    return last_revoked is not None and (last_expiry is None or last_revoked >= last_expiry)
 
 
 def _chain_end(certs: Sequence[Certificate], current: Certificate) -> Certificate:
-    """The last certificate of the unbroken run that starts with ``current`` (renewals
-    start when the previous one ends)."""
+    """The last certificate of the unbroken run that starts with ``current``."""
     end = current
     for cert in sorted(certs, key=lambda c: c.valid_from):
-        if cert.revoked_at is None and end.expires_at is not None and cert.valid_from == end.expires_at:
+        if renews(cert, end):
             end = cert
     return end
 
 
 def evaluate(track: Mapping[str, Any], certs: Sequence[Certificate],
              evidence: Sequence[Evidence], now: datetime) -> Decision:
-    live = [c for c in certs if c.revoked_at is None or c.revoked_at > now]
+    live = [c for c in certs if is_live(c, now)]
     current = next((c for c in sorted(live, key=lambda c: c.valid_from, reverse=True)
-                    if c.valid_from <= now and (c.expires_at is None or now < c.expires_at)), None)
+                    if is_current(c, now)), None)
     if current is not None:
         end = _chain_end(live, current)
         if end.expires_at is None:
             return Decision(Status.CERTIFIED, current.valid_from, None)
-        window = _window(track, end.expires_at)
-        status = Status.RENEWAL_DUE if now >= window else Status.CERTIFIED
+        window = end.expires_at - renewal_window(track)
+        status = (Status.RENEWAL_DUE if end.expires_at <= renewal_due_by(track, now)
+                  else Status.CERTIFIED)
         return Decision(status, current.valid_from, end.expires_at,
                         missing(track, evidence, window, track.get("renewal", ()))
                         if status == Status.RENEWAL_DUE else (), window)
-    revoked = [c for c in certs if c.revoked_at is not None and c.revoked_at <= now]
-    ended = [c for c in certs if c.expires_at is not None and c.expires_at <= now
-             and (c.revoked_at is None or c.revoked_at > c.expires_at)]
-    last_revoked = max((c.revoked_at for c in revoked), default=None)  # type: ignore[type-var]
-    last_expiry = max((c.expires_at for c in ended), default=None)  # type: ignore[type-var]
-    if last_revoked is not None and (last_expiry is None or last_revoked >= last_expiry):
+    last_revoked = max((c.revoked_at for c in certs if is_revoked(c, now)),  # type: ignore[type-var]
+                       default=None)
+    last_expiry = max((c.expires_at for c in certs if has_expired(c, now)),  # type: ignore[type-var]
+                      default=None)
+    if revocation_names_status(last_revoked, last_expiry):
         return Decision(Status.REVOKED, missing=missing(track, evidence, last_revoked))
     if last_expiry is not None:
         return Decision(Status.EXPIRED, until=last_expiry,

@@ -1,6 +1,6 @@
 """Certificates and clearance for duty: gathering a person's evidence, awarding what it
 earns (in the same transaction as the result that earned it), revoking, reinstating,
-exempting, reminders, and the clearance answer for one person or many."""
+exempting, and the clearance answer for one person or many."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -346,39 +346,6 @@ def get_certificate(cert_id: int) -> Certification | None:
 def by_code(code: str) -> Certification | None:
     return db.session.scalar(select(Certification).where(Certification.code == code.upper())
                              .options(joinedload(Certification.track)))
-
-
-# --- reminders ----------------------------------------------------------------------------------
-
-
-def reminders_due(cert: Certification, track: dict[str, Any], now: datetime) -> list[str]:
-    """Which reminders a certificate calls for now: renewal window open, expiring within
-    30 and 7 days, expired."""
-    if cert.expires_at is None or cert.revoked_at is not None:
-        return []
-    left = cert.expires_at - now
-    due = []
-    if left <= timedelta(days=track["renewal_window_days"]):
-        due.append("window_open")
-    if left <= timedelta(days=30):
-        due.append("expiring_30")
-    if left <= timedelta(days=7):
-        due.append("expiring_7")
-    if left <= timedelta(0):
-        due.append("expired")
-    return due
-
-
-def certificates_needing_reminders(now: datetime) -> list[tuple[Certification, str]]:
-    """(certificate, kind) for every reminder due now; a certificate already renewed by a
-    later one needs none."""
-    certs = db.session.scalars(select(Certification).where(
-        Certification.revoked_at.is_(None), Certification.expires_at.is_not(None))).all()
-    renewed = {(c.user_id, c.track_id, c.valid_from) for c in certs}
-    tracks = {t.id: t.content for t in db.session.scalars(select(Track))}
-    return [(cert, kind) for cert in certs
-            if (cert.user_id, cert.track_id, cert.expires_at) not in renewed
-            for kind in reminders_due(cert, tracks[cert.track_id], now)]
 
 
 CERTIFICATE_ACTIONS = ("certificate_awarded", "certificate_renewed", "certificate_revoked",

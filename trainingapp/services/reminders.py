@@ -1,46 +1,53 @@
-"""What the clock makes due, queued as notifications once each: assignments due within
-three days or overdue; certificates whose renewal window opened, expiring within 30 or 7
-days, or expired."""
+"""Queue what the clock makes due (``rules.reminders`` decides what), once each."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import select
 
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, User
-from trainingapp.rules.assignments import Progress
-from trainingapp.services import assignments, certification
+from trainingapp.models import Assignment, Certification, Track, User
+from trainingapp.rules import reminders as rules
+from trainingapp.rules.certification import Certificate
+from trainingapp.services import assignments
 from trainingapp.services.notifications import notify
 
-DUE_SOON = timedelta(days=3)
-
-
-def _about(assignment: Assignment) -> dict[str, str]:
-    return {"kind": assignment.kind.value, "target": assignment.target,
-            "due": assignment.due_at.isoformat()}
+CHUNK = 1000  # people whose assignments are read together: one IN list each
 
 
 def queue_due(now: datetime) -> int:
     """Queue what the clock has made due: assignments due soon or overdue, certificates
-    whose renewal window opened, expiring or expired."""
-    queued = 0
-    open_ids = db.session.scalars(select(Assignment.user_id).distinct()).all()
-    people = db.session.scalars(select(User).where(User.id.in_(open_ids),
-                                                   User.is_active.is_(True))).all()
-    for person_id, views in assignments.for_people(people, now).items():
-        for view in views:
-            a = view.assignment
-            if view.progress == Progress.OVERDUE:
-                queued += notify(person_id, "overdue", f"assignment:{a.id}:overdue", now,
-                                 _about(a))
-            elif view.progress != Progress.COMPLETED and a.due_at - now <= DUE_SOON:
-                queued += notify(person_id, "due_soon", f"assignment:{a.id}:soon", now,
-                                 _about(a))
-    for cert, kind in certification.certificates_needing_reminders(now):
-        queued += notify(cert.user_id, kind, f"certificate:{cert.id}:{kind}", now,
-                         {"certificate": cert.code, "expires": cert.expires_at.isoformat()})
-    return queued
+    whose renewal window opened, expiring or expired. Returns how many were new."""
+    due = [*_assignments_due(now), *_certificates_due(now)]
+    return sum(notify(r.user_id, r.kind, r.ref, now, dict(r.detail)) for r in due)
 
 
+def _assignments_due(now: datetime) -> Iterator[rules.Reminder]:
+    """Active people with assignments, a chunk at a time."""
+    ids = db.session.scalars(select(Assignment.user_id).distinct()
+                             .order_by(Assignment.user_id)).all()
+    for start in range(0, len(ids), CHUNK):
+        people = db.session.scalars(select(User).where(User.id.in_(ids[start:start + CHUNK]),
+                                                       User.is_active.is_(True))).all()
+        for views in assignments.for_people(people, now).values():
+            for view in views:
+                a = view.assignment
+                reminder = rules.for_assignment(rules.AssignmentState(
+                    a.id, a.user_id, a.kind.value, a.target, a.due_at, view.progress), now)
+                if reminder is not None:
+                    yield reminder
+
+
+def _certificates_due(now: datetime) -> list[rules.Reminder]:
+    """Certificates that expire and are not revoked, read as rows (not ORM objects)."""
+    tracks = dict(db.session.execute(select(Track.id, Track.content)).all())
+    rows = db.session.execute(select(
+        Certification.id, Certification.user_id, Certification.track_id, Certification.code,
+        Certification.valid_from, Certification.expires_at).where(
+        Certification.revoked_at.is_(None), Certification.expires_at.is_not(None)))
+    return rules.for_certificates([
+        rules.HeldCertificate(Certificate(cert_id, valid_from, expires_at), user_id, track_id,
+                              code, tracks[track_id])
+        for cert_id, user_id, track_id, code, valid_from, expires_at in rows], now)
