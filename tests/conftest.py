@@ -28,8 +28,6 @@ from trainingapp.database import is_query
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, Team, User
 from trainingapp.services import accounts
-from trainingapp.services.certification import forget_tracks
-from trainingapp.queries.matrix import forget_summaries
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -112,9 +110,7 @@ def migrated_url(database_url: str) -> str:
 def app(migrated_url: str) -> Iterator[Flask]:
     app = make_app(migrated_url)
     yield app
-    forget_tracks()
     process_cache.forget()
-    forget_summaries()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

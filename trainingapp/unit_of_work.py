@@ -31,6 +31,18 @@ _lock_first: ContextVar[bool] = ContextVar("lock_first", default=False)
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
+def memo() -> dict[str, Any]:
+    """What this unit of work has worked out and may ask again (a person's statuses for the
+    banner and the page); forgotten when it commits or is discarded."""
+    return db.session.info.setdefault("memo", {})  # type: ignore[no-any-return]
+
+
+@event.listens_for(db.session, "after_commit")
+@event.listens_for(db.session, "after_rollback")
+def _forget_memo(session: Any) -> None:
+    session.info.pop("memo", None)
+
+
 class CommittedTwice(RuntimeError):
     """A request commits once: a second commit means a view or helper commits on its own."""
 

@@ -16,8 +16,7 @@ from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import Role
 from trainingapp.ops import demo, generate
-from trainingapp.queries import matrix
-from trainingapp.services import api_tokens, certification
+from trainingapp.services import api_tokens
 
 pytestmark = pytest.mark.db
 CONTENT = {"module", "lesson", "question", "question_version", "track", "rubric", "call",
@@ -33,8 +32,6 @@ def _world(app: Flask, staff: int) -> None:
             if table.name not in CONTENT:
                 db.session.execute(table.delete())
         db.session.commit()
-        certification.forget_tracks()
-        matrix.forget_summaries()
         process_cache.forget()
         generate.generate(staff, 3, seed=5, now=datetime.now(UTC), cohort=1)
         db.session.commit()

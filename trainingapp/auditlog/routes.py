@@ -4,10 +4,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainingapp import unit_of_work
+from trainingapp import exports, unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role
-from trainingapp.queries import audit_log, matrix
+from trainingapp.queries import audit_log
 from trainingapp.services import audit
 
 bp = Blueprint("auditlog", __name__)
@@ -22,7 +22,7 @@ def index() -> Response | str:
         audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
                      event=filters.action, person=filters.person)
         unit_of_work.commit()
-        return matrix.csv_response(rows, "audit-log")
+        return exports.download(rows, "audit-log")
     found, total = audit_log.search(filters)
     pages = max(1, -(-total // audit_log.PAGE_SIZE))
     return render_template("auditlog/index.html", rows=found, total=total, pages=pages,

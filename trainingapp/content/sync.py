@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trainingapp.caches import process_cache
 from trainingapp.content import markdown
 from trainingapp.content.bank import Bank, CallContent, LessonContent, ModuleContent
 from trainingapp.content.schema import Question as QuestionModel
@@ -30,7 +31,6 @@ from trainingapp.models.learning import (
     Question,
     QuestionVersion,
 )
-from trainingapp.services.certification import forget_tracks
 
 # Fields of a question that are metadata, kept on Question, not versioned.
 METADATA_FIELDS = {"id", "difficulty", "tags", "source"}
@@ -141,7 +141,7 @@ def sync_bank(bank: Bank, now: datetime, actor: User | None = None) -> ContentRe
 
     if not changes.any:
         return None
-    forget_tracks()
+    process_cache.forget()  # this process reads the new content at once
     release = ContentRelease(synced_at=now, bank_hash=bank.digest, counts=bank.counts(),
                              changes=changes.as_dict(), synced_by_id=actor.id if actor else None)
     db.session.add(release)

@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainingapp import unit_of_work
+from trainingapp import exports, unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.forms import UploadForm
 from trainingapp.hr.forms import GroupAssignForm
@@ -54,8 +54,7 @@ def matrix_page() -> Response | str:
         rows = matrix.export_rows(filters, now)
         audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
         unit_of_work.commit()
-        respond = matrix.csv_response if export == "csv" else matrix.xlsx_response
-        return respond(rows, "certification-matrix")
+        return exports.download(rows, "certification-matrix", export)
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
                            groups=people.groups(team_limit=people.TEAMS_LISTED),
                            statuses=matrix.STATUSES, now=now)

@@ -10,19 +10,27 @@ boundaries (tests/queries/test_matrix_status.py holds them to agree).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Response
-from openpyxl import Workbook
-from sqlalchemy import Select, and_, case, func, literal, null, or_, select, true, union_all
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
+from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import Certification, Position, Team, User
 from trainingapp.models.base import UTCDateTime
@@ -195,7 +203,6 @@ class Matrix:
 
 
 SUMMARY_SECONDS = 60
-_summaries: dict[tuple[str, Filters, int], Summary] = {}
 
 
 def summary(filters: Filters, now: datetime) -> Summary:
@@ -203,10 +210,13 @@ def summary(filters: Filters, now: datetime) -> Summary:
     keeps them for a minute (HR paging through 100,000 people does not recount everyone
     for every page), or until this process changes a certificate; the page says when
     they were counted."""
-    key = (str(db.engine.url), replace(filters, page=1), certification.changes_here())
-    cached = _summaries.get(key)
-    if cached and timedelta(0) <= now - cached.as_of < timedelta(seconds=SUMMARY_SECONDS):
-        return cached
+    return process_cache.get(
+        str(db.engine.url), ("matrix_summary", replace(filters, page=1)),
+        lambda: _count(filters, now),
+        fresh=lambda kept: timedelta(0) <= now - kept.as_of < timedelta(seconds=SUMMARY_SECONDS))
+
+
+def _count(filters: Filters, now: datetime) -> Summary:
     base = _cells(now)
     if base is None:
         return Summary({}, 0, now)
@@ -223,12 +233,7 @@ def summary(filters: Filters, now: datetime) -> Summary:
     for track_id, status, n in db.session.execute(
             counted.group_by(cells.c.track_id, cells.c.status)):
         counts[track_id][status] = n
-    _summaries[key] = found = Summary(dict(counts), total, now)
-    return found
-
-
-def forget_summaries() -> None:
-    _summaries.clear()
+    return Summary(dict(counts), total, now)
 
 
 def _page_of_people(filters: Filters, now: datetime, page_size: int) -> list[User]:
@@ -293,28 +298,3 @@ def export_rows(filters: Filters, now: datetime) -> list[list[str]]:
                        else status)
         rows.append(row)
     return rows
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
-def csv_response(rows: Sequence[Sequence[str]], name: str) -> Response:
-    out = io.StringIO()
-    csv.writer(out).writerows([[neutralise(c) for c in row] for row in rows])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-
-
-def xlsx_response(rows: Sequence[Sequence[str]], name: str) -> Response:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(name[:31])
-    for row in rows:
-        sheet.append([neutralise(c) for c in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(buffer.getvalue(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
-

@@ -3,19 +3,14 @@ Only the supervisor's own team is answered in detail."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response
-
 from trainingapp.models import User
 from trainingapp.queries import people
 from trainingapp.services import certification
-from trainingapp.queries.matrix import neutralise
 
 MAX_NUMBERS = 1000
 
@@ -56,15 +51,12 @@ def check(supervisor: User, numbers: Sequence[str], now: datetime) -> list[Roste
     return rows
 
 
-def csv_response(rows: Sequence[RosterRow]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["employee_no", "name", "cleared", "reasons"])
+def export_rows(rows: Sequence[RosterRow]) -> list[list[str]]:
+    table = [["employee_no", "name", "cleared", "reasons"]]
     for row in rows:
         if row.person is None:
-            writer.writerow([neutralise(row.employee_no), "", "not in your team", ""])
+            table.append([row.employee_no, "", "not in your team", ""])
         else:
-            writer.writerow([neutralise(row.employee_no), neutralise(row.person.full_name),
-                             "yes" if row.cleared else "no", neutralise("; ".join(row.reasons))])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=roster-check.csv"})
+            table.append([row.employee_no, row.person.full_name,
+                          "yes" if row.cleared else "no", "; ".join(row.reasons)])
+    return table

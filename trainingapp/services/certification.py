@@ -4,7 +4,6 @@ exempting, and the clearance answer for one person or many."""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,10 +11,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
+from trainingapp import unit_of_work
+from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptStatus,
@@ -51,25 +51,19 @@ class TrackInfo:
 
 
 TRACK_CACHE_SECONDS = 60
-_track_cache: dict[str, tuple[float, list[TrackInfo]]] = {}
 
 
 def live_tracks() -> list[TrackInfo]:
     """The live tracks. Content changes only at a sync, so each process keeps them for a
     minute (a sync in this process clears the cache at once; other instances follow within
     the minute)."""
-    key = str(db.engine.url)
-    cached = _track_cache.get(key)
-    if cached and time.monotonic() - cached[0] < TRACK_CACHE_SECONDS:
-        return cached[1]
-    tracks = [TrackInfo(t.id, t.slug, t.title, t.content) for t in db.session.scalars(
+    return process_cache.get(str(db.engine.url), ("tracks", None), _read_tracks,
+                             max_age=TRACK_CACHE_SECONDS)
+
+
+def _read_tracks() -> list[TrackInfo]:
+    return [TrackInfo(t.id, t.slug, t.title, t.content) for t in db.session.scalars(
         select(Track).where(Track.retired_at.is_(None)).order_by(Track.slug))]
-    _track_cache[key] = (time.monotonic(), tracks)
-    return tracks
-
-
-def forget_tracks() -> None:
-    _track_cache.clear()
 
 
 def tracks_for_position(code: str | None, tracks: Iterable[TrackInfo]) -> list[TrackInfo]:
@@ -208,29 +202,21 @@ def people_for_clearance(numbers: Sequence[str]) -> People:
 def statuses(users: Sequence[User], now: datetime, known: People | None = None) -> list[PersonStatus]:
     """Each person's tracks, certificates and clearance, in a constant number of queries
     (one fewer when ``known`` already carries positions and certificates). Within one
-    request the answer for the same people is worked out once (the banner and the page
-    both ask)."""
-    key = tuple(u.id for u in users)
-    cache = g.setdefault("person_statuses", {}) if has_request_context() else {}
+    unit of work the answer for the same people at the same time is worked out once (the
+    banner and the page both ask); new results or certificates forget it."""
+    key = (now, tuple(u.id for u in users))
+    cache = unit_of_work.memo().setdefault("person_statuses", {})
     if key in cache:
         return cache[key]
     cache[key] = _statuses(users, now, known)
     return cache[key]
 
 
-_changes_here = 0  # certificate changes made by this process (summaries made before are stale)
-
-
-def changes_here() -> int:
-    return _changes_here
-
-
 def _forget_statuses() -> None:
-    """After a certificate changes, this request works the statuses out again."""
-    global _changes_here
-    _changes_here += 1
-    if has_request_context():
-        g.pop("person_statuses", None)
+    """After a certificate changes, statuses are worked out again: in this unit of work
+    and in the HR matrix's counts this process keeps."""
+    unit_of_work.memo().pop("person_statuses", None)
+    process_cache.forget("matrix_summary")
 
 
 def _statuses(users: Sequence[User], now: datetime, known: People | None) -> list[PersonStatus]:
@@ -273,6 +259,7 @@ def reevaluate(user_id: int, now: datetime) -> list[Certification]:
     """Award every certificate the person's results now earn. Called in the transaction of
     the result (quiz, call, observation, regrade), so the award and the result commit together."""
     db.session.flush()
+    unit_of_work.memo().pop("person_statuses", None)  # the new result counts
     user = db.session.get(User, user_id)
     if user is None:
         return []

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainingapp import unit_of_work
+from trainingapp import exports, unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import people, rosters
@@ -78,7 +78,7 @@ def roster() -> Response | str:
         form.add_file()
         rows = rosters.check(current_user, rosters.parse_numbers(form.employee_nos.data), utcnow())
         if form.format.data == "csv":
-            return rosters.csv_response(rows)
+            return exports.download(rosters.export_rows(rows), "roster-check")
     return render_template("supervisor/roster.html", form=form, rows=rows)
 
 
