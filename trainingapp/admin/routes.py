@@ -23,8 +23,8 @@ from trainingapp.content.bank import load_bank
 from trainingapp.extensions import db
 from trainingapp.forms import ButtonForm
 from trainingapp.models import CertificateSource, Role, User, utcnow
-from trainingapp.queries import content, people
-from trainingapp.services import analysis, api_tokens, certification
+from trainingapp.queries import analysis, content, people
+from trainingapp.services import api_tokens, certification, regrading
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)
@@ -53,7 +53,7 @@ def regrade(bank_id: str) -> Response:
     question = analysis.get_question(bank_id) or abort(404)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    changed = analysis.apply_regrade(question, current_user, utcnow())
+    changed = regrading.apply_regrade(question, current_user, utcnow())
     unit_of_work.commit()
     flash(_("Regraded %(n)d attempt(s).", n=changed), "success")
     return redirect(url_for("analysis.question", bank_id=bank_id))
@@ -63,7 +63,7 @@ def regrade(bank_id: str) -> Response:
 def resolve_report(report_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
-    report = analysis.resolve_report(report_id, current_user) or abort(404)
+    report = regrading.resolve_report(report_id, current_user) or abort(404)
     unit_of_work.commit()
     return redirect(url_for("analysis.question", bank_id=analysis.bank_id_of(report)))
 

@@ -6,7 +6,8 @@ from flask_login import current_user
 from trainingapp.auth.access import role_required
 from trainingapp.forms import ButtonForm
 from trainingapp.models import Role
-from trainingapp.services import analysis, calls, learning
+from trainingapp.queries import analysis, learning
+from trainingapp.services import calls, regrading
 
 bp = Blueprint("analysis", __name__)
 role_required(bp, Role.ADMIN, Role.HR)
@@ -14,22 +15,22 @@ role_required(bp, Role.ADMIN, Role.HR)
 
 @bp.get("/")
 def index() -> str:
-    modules = [analysis.analyse(p.module) for p in learning.catalogue(current_user)]
+    modules = [analysis.analyse_module(p.module) for p in learning.catalogue(current_user)]
     return render_template("analysis/index.html", modules=modules,
-                           calls=[calls.analyse(c) for c in calls.live_calls()])
+                           calls=[analysis.analyse_call(c) for c in calls.live_calls()])
 
 
 @bp.get("/calls/<slug>")
 def call(slug: str) -> str:
     found = calls.get_call(slug) or abort(404)
-    return render_template("analysis/call.html", report=calls.analyse(found),
-                           content=calls.current_content(found))
+    return render_template("analysis/call.html", report=analysis.analyse_call(found),
+                           content=analysis.current_call_content(found))
 
 
 @bp.get("/modules/<slug>")
 def module(slug: str) -> str:
     found = learning.get_module(slug) or abort(404)
-    return render_template("analysis/module.html", report=analysis.analyse(found))
+    return render_template("analysis/module.html", report=analysis.analyse_module(found))
 
 
 @bp.get("/questions/<bank_id>")
@@ -37,6 +38,6 @@ def question(bank_id: str) -> str:
     found = analysis.get_question(bank_id) or abort(404)
     return render_template(
         "analysis/question.html", question=found, versions=analysis.versions_of(found),
-        reports=analysis.reports_for(found), regrade=analysis.regrade_preview(found),
+        reports=analysis.reports_for(found), regrade=regrading.regrade_preview(found),
         can_edit=current_user.has_role(Role.ADMIN), form=ButtonForm(),
     )

@@ -13,7 +13,8 @@ from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
 from trainingapp.queries import people
-from trainingapp.services import assignments, learning
+from trainingapp.queries import learning
+from trainingapp.services import assignments, reading
 
 bp = Blueprint("learning", __name__)
 role_required(bp)
@@ -61,7 +62,7 @@ def mark_read(slug: str, lesson_slug: str) -> Response:
     _module, entries, index = _locate(slug, lesson_slug)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    learning.mark_read(current_user, entries[index].lesson)
+    reading.mark_read(current_user, entries[index].lesson)
     unit_of_work.commit()
     if index + 1 < len(entries):
         return redirect(url_for(".lesson", slug=slug, lesson_slug=entries[index + 1].lesson.slug))

@@ -17,7 +17,8 @@ from trainingapp.models.learning import localized
 from trainingapp.quizzes import answers
 from trainingapp.rules.questions import grade
 from trainingapp.rules.quiz import Refusal, StartDecision
-from trainingapp.services import learning, quizzes
+from trainingapp.queries import learning
+from trainingapp.services import quizzes
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from trainingapp.auth.access import role_required
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, Role, utcnow
-from trainingapp.queries import people
+from trainingapp.queries import learning, people
 from trainingapp.quizzes import pages
 from trainingapp.quizzes.forms import REPORT_KINDS, ReportForm
 from trainingapp.rules.questions import is_answered
@@ -32,7 +32,6 @@ from trainingapp.services import (
     calls,
     certification,
     evaluations,
-    learning,
     observations,
     quizzes,
 )

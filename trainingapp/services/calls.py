@@ -9,7 +9,6 @@ since when, and the score when it ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -140,49 +139,7 @@ def _finish(run: CallRun, outcome: str, now: datetime) -> None:
         certification.reevaluate(run.user_id, now)
 
 
-# --- analytics for content owners ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CallAnalysis:
-    call: Call
-    runs: int
-    pass_rate: float | None
-    dimensions: dict[str, float]  # average 0..1 over the runs that had the dimension
-    choices: dict[str, dict[str, int]]  # node → option → times chosen
-    critical: dict[str, int]
 
 
-def analyse(call: Call) -> CallAnalysis:
-    finished = db.session.scalars(select(CallRun).where(
-        CallRun.call_id == call.id, CallRun.status == CallRunStatus.FINISHED)).all()
-    sums: dict[str, list[float]] = {}
-    critical: dict[str, int] = {}
-    for run in finished:
-        for dimension, value in (run.dimensions or {}).items():
-            if value is not None:
-                sums.setdefault(dimension, []).append(value)
-        for error in run.critical_errors or []:
-            critical[error] = critical.get(error, 0) + 1
-    choices: dict[str, dict[str, int]] = {}
-    for node, option, count in db.session.execute(
-        select(CallTurn.node, CallTurn.option, func.count())
-        .join(CallRun, CallRun.id == CallTurn.run_id)
-        .where(CallRun.call_id == call.id, CallTurn.option.is_not(None))
-        .group_by(CallTurn.node, CallTurn.option)
-    ).all():
-        choices.setdefault(node, {})[option] = count
-    return CallAnalysis(
-        call=call,
-        runs=len(finished),
-        pass_rate=(sum(1 for r in finished if r.passed) / len(finished)) if finished else None,
-        dimensions={d: sum(v) / len(v) for d, v in sums.items()},
-        choices=choices,
-        critical=critical,
-    )
-
-
-def current_content(call: Call) -> dict[str, Any]:
-    return db.session.scalar(select(CallVersion.content).where(
-        CallVersion.call_id == call.id,
-        CallVersion.version == call.current_version))

@@ -1,31 +1,32 @@
-"""Item analysis of a module's questions, question reports, and regrading after a key
-is corrected."""
+"""What content owners read: item analysis of a module's questions and the trainees'
+reports on them, and how practice calls went (pass rate, dimensions, choices per turn)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
     AttemptStatus,
+    Call,
+    CallRun,
+    CallRunStatus,
+    CallTurn,
+    CallVersion,
     Module,
     Question,
     QuestionReport,
     QuestionVersion,
     QuizAttempt,
     ReportStatus,
-    User,
 )
-from trainingapp.rules import analysis, quiz
-from trainingapp.rules.questions import grade
-from trainingapp.services import audit, certification
+from trainingapp.rules import analysis
 
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
@@ -59,7 +60,7 @@ def _worst_first(item: analysis.ItemStats) -> tuple[bool, float, str]:
     return (not item.needs_review, known, item.question)
 
 
-def analyse(module: Module) -> ModuleAnalysis:
+def analyse_module(module: Module) -> ModuleAnalysis:
     scores = db.session.execute(
         select(QuizAttempt.score, QuizAttempt.passed)
         .where(QuizAttempt.module_id == module.id, QuizAttempt.status.in_(FINISHED))
@@ -108,76 +109,50 @@ def bank_id_of(report: QuestionReport) -> str:
         .where(QuestionVersion.id == report.question_version_id))
 
 
-def resolve_report(report_id: int, actor: User) -> QuestionReport | None:
-    report = db.session.get(QuestionReport, report_id)
-    if report is not None and report.status == ReportStatus.OPEN:
-        report.status = ReportStatus.RESOLVED
-        audit.record("question_report_resolved", actor=actor, report=report.id)
-    return report
 
-
-# --- regrading --------------------------------------------------------------------------
+# --- practice calls ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class RegradeRow:
-    item: AttemptQuestion
-    attempt: QuizAttempt
-    new_share: float
-    new_score: float
-    new_passed: bool
-
-    @property
-    def changes(self) -> bool:
-        return (abs(self.new_share - (self.item.share or 0)) > 1e-9
-                or self.new_passed != self.attempt.passed)
+class CallAnalysis:
+    call: Call
+    runs: int
+    pass_rate: float | None
+    dimensions: dict[str, float]  # average 0..1 over the runs that had the dimension
+    choices: dict[str, dict[str, int]]  # node → option → times chosen
+    critical: dict[str, int]
 
 
-def regrade_preview(question: Question) -> list[RegradeRow]:
-    """Finished attempts that answered an older version of ``question``, graded again
-    against its current version."""
-    current = db.session.scalar(select(QuestionVersion).where(
-        QuestionVersion.question_id == question.id,
-        QuestionVersion.version == question.current_version))
-    items = db.session.scalars(
-        select(AttemptQuestion)
-        .join(AttemptQuestion.attempt)
-        .join(AttemptQuestion.version)
-        .where(QuestionVersion.question_id == question.id,
-               QuestionVersion.id != current.id,
-               QuizAttempt.status.in_(FINISHED))
-        .options(contains_eager(AttemptQuestion.attempt), contains_eager(AttemptQuestion.version))
-        .order_by(QuizAttempt.id)
-    ).all()
-    rows = []
-    for item in items:
-        attempt = item.attempt
-        if current.content["type"] != item.version.content["type"]:
-            continue  # another kind of question now: the old answers do not fit it
-        share = grade(current.content, item.answer)
-        points = (attempt.points or 0) + (share - (item.share or 0)) * item.points
-        outcome = quiz.from_points(points, attempt.max_points or 0, attempt.settings["pass_mark"])
-        rows.append(RegradeRow(item, attempt, share, outcome.percent, outcome.passed))
-    return rows
+def analyse_call(call: Call) -> CallAnalysis:
+    finished = db.session.scalars(select(CallRun).where(
+        CallRun.call_id == call.id, CallRun.status == CallRunStatus.FINISHED)).all()
+    sums: dict[str, list[float]] = {}
+    critical: dict[str, int] = {}
+    for run in finished:
+        for dimension, value in (run.dimensions or {}).items():
+            if value is not None:
+                sums.setdefault(dimension, []).append(value)
+        for error in run.critical_errors or []:
+            critical[error] = critical.get(error, 0) + 1
+    choices: dict[str, dict[str, int]] = {}
+    for node, option, count in db.session.execute(
+        select(CallTurn.node, CallTurn.option, func.count())
+        .join(CallRun, CallRun.id == CallTurn.run_id)
+        .where(CallRun.call_id == call.id, CallTurn.option.is_not(None))
+        .group_by(CallTurn.node, CallTurn.option)
+    ).all():
+        choices.setdefault(node, {})[option] = count
+    return CallAnalysis(
+        call=call,
+        runs=len(finished),
+        pass_rate=(sum(1 for r in finished if r.passed) / len(finished)) if finished else None,
+        dimensions={d: sum(v) / len(v) for d, v in sums.items()},
+        choices=choices,
+        critical=critical,
+    )
 
 
-def apply_regrade(question: Question, actor: User, now: datetime) -> int:
-    """Regrade every affected attempt against the current version; each change audited."""
-    unit_of_work.writing()
-    rows = regrade_preview(question)
-    current_id = db.session.scalar(select(QuestionVersion.id).where(
-        QuestionVersion.question_id == question.id,
-        QuestionVersion.version == question.current_version))
-    for row in rows:
-        attempt, item = row.attempt, row.item
-        before = (attempt.score, attempt.passed)
-        attempt.points = (attempt.points or 0) + (row.new_share - (item.share or 0)) * item.points
-        attempt.score, attempt.passed = row.new_score, row.new_passed
-        item.share, item.question_version_id = row.new_share, current_id
-        audit.record("quiz_regraded", actor=actor, subject_id=attempt.user_id,
-                     attempt=attempt.id, question=question.bank_id,
-                     score_before=before[0], score_after=attempt.score,
-                     passed_before=before[1], passed_after=attempt.passed, at=now.isoformat())
-    for user_id in {row.attempt.user_id for row in rows if row.new_passed}:
-        certification.reevaluate(user_id, now)  # a regrade can complete a track
-    return len(rows)
+def current_call_content(call: Call) -> dict[str, Any]:
+    return db.session.scalar(select(CallVersion.content).where(
+        CallVersion.call_id == call.id,
+        CallVersion.version == call.current_version))

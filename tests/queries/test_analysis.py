@@ -10,7 +10,8 @@ from trainingapp.content.bank import load_bank
 from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Module, QuizAttempt, Role, User, utcnow
-from trainingapp.services import analysis, quizzes
+from trainingapp.queries import analysis
+from trainingapp.services import quizzes, regrading
 from trainingapp.services.quizzes import SavedAnswer
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -36,7 +37,7 @@ def test_module_analysis_counts_attempts_and_questions(app, mini_bank, make_user
         for person, (numeric, tf) in zip(people, [(30, True), (30, False), (12, False)],
                                          strict=True):
             _attempt(db.session.get(User, person.id), module, numeric, tf, T0)
-        report = analysis.analyse(module)
+        report = analysis.analyse_module(module)
         assert report.attempts == 3
         assert report.pass_rate == 2 / 3  # pass mark 50: 100 %, 50 %, 0 %
         assert report.distribution[0] == 1 and report.distribution[5] == 1
@@ -58,19 +59,19 @@ def test_regrade_after_a_key_is_corrected(app, mini_bank, make_user, tmp_path):
         sync_bank(load_bank(bank), utcnow())
         db.session.commit()
         question = analysis.get_question("mini-002")
-        preview = analysis.regrade_preview(question)
+        preview = regrading.regrade_preview(question)
         assert [(r.attempt.id, r.new_score, r.new_passed) for r in preview] == [
             (attempt.id, 50.0, True)]
         assert db.session.get(QuizAttempt, attempt.id).score == 0  # a preview changes nothing
 
         admin = db.session.get(User, admin_id)
-        assert analysis.apply_regrade(question, admin, utcnow()) == 1
+        assert regrading.apply_regrade(question, admin, utcnow()) == 1
         db.session.commit()
         regraded = db.session.get(QuizAttempt, attempt.id)
         assert (regraded.score, regraded.passed) == (50.0, True)
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "quiz_regraded"))
         assert event.detail["score_before"] == 0 and event.detail["score_after"] == 50
-        assert analysis.regrade_preview(question) == []  # nothing left on the old version
+        assert regrading.regrade_preview(question) == []  # nothing left on the old version
 
 
 def test_analysis_pages_for_hr_and_admin_regrade_for_admin_only(app, client, make_user):

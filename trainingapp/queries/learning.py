@@ -1,4 +1,5 @@
-"""Reading learning modules: the catalogue with each person's progress, lessons, search."""
+"""The learning modules as a person sees them: the catalogue with their progress,
+lessons, search."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from trainingapp.extensions import db
-from trainingapp.models import Lesson, LessonRead, Module, User, utcnow
+from trainingapp.models import Lesson, LessonRead, Module, User
 
 SEARCH_RESULTS = 50
 
@@ -66,14 +66,6 @@ def lessons_of(module: Module, user: User) -> list[LessonEntry]:
     return [LessonEntry(lesson, bool(is_read)) for lesson, is_read in rows]
 
 
-def mark_read(user: User, lesson: Lesson) -> None:
-    """Record that ``user`` read ``lesson``; reading it again changes nothing."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(LessonRead)
-        .values(user_id=user.id, lesson_id=lesson.id, read_at=utcnow())
-        .on_conflict_do_nothing()
-    )
 
 
 def search(query: str, language: str) -> Sequence[Lesson]:
