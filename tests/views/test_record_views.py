@@ -2,6 +2,8 @@
 revoking and reinstating certificates, recording outside awards; its former addresses
 redirect permanently."""
 
+import re
+
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, sync_fixture_bank
@@ -121,3 +123,10 @@ def test_the_records_former_addresses_redirect_permanently(app, client, make_use
     login(trainee, person.employee_no)
     assert trainee.post(f"/certification/manage/certificates/{cert_id}/revoke",
                         data={"csrf_token": csrf_token(trainee, "/learn/")}).status_code == 403
+
+
+def test_the_record_has_a_plain_title_and_one_audit_trail(client, login_as):
+    person = login_as()
+    page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert re.search(r"<title>[^<>]+</title>", page)
+    assert page.count('class="card audit-trail"') == 1
