@@ -13,7 +13,6 @@ from trainingapp.auditlog.routes import bp as auditlog_bp
 from trainingapp.api.routes import bp as api_bp
 from trainingapp.auth.routes import bp as auth_bp
 from trainingapp.calls.routes import bp as calls_bp
-from trainingapp.certification.manage import bp as certmanage_bp
 from trainingapp.certification.routes import bp as certification_bp
 from trainingapp.certification.routes import NO_BANNER, init_banner
 from trainingapp.certification.routes import public_bp as verify_bp
@@ -24,6 +23,8 @@ from trainingapp.models import Role
 from trainingapp.notifications.routes import bp as notifications_bp
 from trainingapp.notifications.routes import init_header
 from trainingapp.quizzes.routes import bp as quizzes_bp
+from trainingapp.records.moved import bp as moved_bp
+from trainingapp.records.routes import bp as records_bp
 from trainingapp.supervisor.routes import bp as supervisor_bp
 
 MOUNTS = [
@@ -35,8 +36,9 @@ MOUNTS = [
     (auditlog_bp, "/audit"),
     (calls_bp, "/calls"),
     (certification_bp, "/certification"),
-    (certmanage_bp, "/certification/manage"),
     (verify_bp, None),
+    (records_bp, "/people"),
+    (moved_bp, None),
     (supervisor_bp, "/supervisor"),
     (hr_bp, "/hr"),
     (admin_bp, "/admin"),

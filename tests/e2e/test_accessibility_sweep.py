@@ -16,10 +16,10 @@ def _id_of(live_app, employee_no):
 @pytest.mark.parametrize(("who", "paths"), [
     ("S0001", ["/supervisor/", "/supervisor/assign", "/supervisor/roster",
                "/supervisor/people/{T0001}/observe", "/supervisor/people/{T0001}/evaluate",
-               "/quizzes/people/{T0001}", "/notifications/"]),
+               "/people/{T0001}", "/notifications/"]),
     ("H0001", ["/hr/", "/hr/matrix", "/hr/assign", "/hr/satisfaction", "/analysis/",
                "/analysis/modules/etiquette", "/analysis/calls/billing-dispute",
-               "/quizzes/people/{T0001}", "/audit/"]),
+               "/people/{T0001}", "/audit/"]),
     ("A0001", ["/admin/", "/admin/people/new", "/admin/people/{T0001}", "/admin/people/import",
                "/admin/people/organisation", "/admin/tokens", "/admin/content",
                "/audit/?action=login"]),

@@ -12,11 +12,6 @@ DYNAMIC_READERS = {
     ("trainingapp/quizzes/routes.py", "save"),
     ("trainingapp/quizzes/routes.py", "autosave"),
 }
-# Still read by hand until the training record moves to its own area (issue 13, item 4).
-RECORD_VIEWS = {
-    ("trainingapp/certification/manage.py", "_change"),
-    ("trainingapp/quizzes/routes.py", "extend"),
-}
 
 
 def _hand_reads(tree: ast.AST) -> list[tuple[int, str, str]]:
@@ -42,7 +37,7 @@ def test_no_view_reads_the_request_form_by_hand():
             continue  # the guard refusing NUL bytes in any submitted value
         relative = path.relative_to(PACKAGE.parent).as_posix()
         for line, function, expression in _hand_reads(ast.parse(path.read_text(), str(path))):
-            if (relative, function) not in DYNAMIC_READERS | RECORD_VIEWS:
+            if (relative, function) not in DYNAMIC_READERS:
                 offenders.append(f"{relative}:{line}: {expression} in {function}()")
     assert offenders == [], "bind a form (the area's forms.py) instead:\n" + "\n".join(offenders)
 

@@ -43,7 +43,6 @@ EXPECTED = {
     "quizzes.take": ("/quizzes/attempts/999999", NOT_MINE),
     "quizzes.finish": ("/quizzes/attempts/999999/finish", NOT_MINE),
     "quizzes.result": ("/quizzes/attempts/999999/result", NOT_MINE),
-    "quizzes.history": ("/quizzes/people/999999", NOT_MINE),
     "quizzes.start": ("/quizzes/modules/greeting/start", dict.fromkeys(OPEN, 405)),
     "quizzes.save": ("/quizzes/attempts/999999", NOT_MINE),
     "quizzes.autosave": ("/quizzes/attempts/999999/autosave", dict.fromkeys(OPEN, 405)),
@@ -64,7 +63,6 @@ EXPECTED = {
     "hr.index": ("/hr/", only(HR)),
     "admin.index": ("/admin/", only(ADMIN)),
     "admin.content_status": ("/admin/content", only(ADMIN)),
-    "admin.award": ("/admin/people/1/award", dict.fromkeys(OPEN, 405)),
     "admin.tokens": ("/admin/tokens", only(ADMIN)),
     "people.new": ("/admin/people/new", only(ADMIN)),
     "people.edit": ("/admin/people/999999", {**only(ADMIN), ADMIN: 404}),
@@ -75,9 +73,6 @@ EXPECTED = {
     "people.organisation": ("/admin/people/organisation", only(ADMIN)),
     "auth.reset_password": ("/reset/not-a-token", {ANON: 404, TRAINEE: 404, SUPERVISOR: 404,
                                                    HR: 404, ADMIN: 404}),
-    "certmanage.revoke": ("/certification/manage/certificates/1/revoke", dict.fromkeys(OPEN, 405)),
-    "certmanage.reinstate": ("/certification/manage/certificates/1/reinstate",
-                             dict.fromkeys(OPEN, 405)),
     "supervisor.roster": ("/supervisor/roster", only(SUPERVISOR)),
     "supervisor.assign": ("/supervisor/assign", only(SUPERVISOR)),
     "hr.assign": ("/hr/assign", only(HR)),
@@ -86,7 +81,21 @@ EXPECTED = {
     "hr.satisfaction": ("/hr/satisfaction", only(HR)),
     "supervisor.evaluate": ("/supervisor/people/999999/evaluate",
                             {**only(SUPERVISOR), SUPERVISOR: 404}),
-    "quizzes.extend": ("/quizzes/people/1/assignments/1/extend", dict.fromkeys(OPEN, 405)),
+    "records.show": ("/people/999999", NOT_MINE),
+    "records.extend_assignment": ("/people/1/assignments/1/extend", dict.fromkeys(OPEN, 405)),
+    "records.revoke_certificate": ("/people/1/certificates/1/revoke", dict.fromkeys(OPEN, 405)),
+    "records.reinstate_certificate": ("/people/1/certificates/1/reinstate",
+                                      dict.fromkeys(OPEN, 405)),
+    "records.record_award": ("/people/1/awards", dict.fromkeys(OPEN, 405)),
+    # the record's former addresses: a permanent redirect to the new one
+    "moved.record": ("/quizzes/people/999999", {**dict.fromkeys(OPEN, 308), ANON: LOGIN}),
+    "moved.extend_assignment": ("/quizzes/people/1/assignments/1/extend",
+                                dict.fromkeys(OPEN, 405)),
+    "moved.revoke_certificate": ("/certification/manage/certificates/1/revoke",
+                                 dict.fromkeys(OPEN, 405)),
+    "moved.reinstate_certificate": ("/certification/manage/certificates/1/reinstate",
+                                    dict.fromkeys(OPEN, 405)),
+    "moved.record_award": ("/admin/people/1/award", dict.fromkeys(OPEN, 405)),
     "admin.regrade": ("/admin/questions/mini-001/regrade", dict.fromkeys(OPEN, 405)),
     "admin.resolve_report": ("/admin/reports/1/resolve", dict.fromkeys(OPEN, 405)),
     "analysis.index": ("/analysis/", CONTENT_OWNERS),
@@ -172,5 +181,5 @@ def test_hr_finds_a_person_and_opens_their_record(client, make_user, login_as):
     person = make_user("T4242")
     login_as(Role.HR)
     page = client.get("/hr/?q=T4242").get_data(as_text=True)
-    assert f'href="/quizzes/people/{person.id}"' in page
-    assert client.get(f"/quizzes/people/{person.id}").status_code == 200
+    assert f'href="/people/{person.id}"' in page
+    assert client.get(f"/people/{person.id}").status_code == 200

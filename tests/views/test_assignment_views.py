@@ -1,11 +1,11 @@
 """Assigning through the pages: a supervisor to their team only, HR by position, the
-trainee's list, and moving a due date with a reason."""
+trainee's list (moving a due date: test_record_views)."""
 
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, DueDateExtension, Role
+from trainingapp.models import Assignment, Role
 
 
 def test_a_supervisor_assigns_to_their_team_only(app, client, make_user):
@@ -52,29 +52,6 @@ def test_hr_assigns_by_position(app, client, make_user):
     with app.app_context():
         assert len(db.session.scalars(select(Assignment).where(
             Assignment.kind == "scenario")).all()) == 4  # three and the HR person
-
-
-def test_moving_a_due_date_needs_a_reason(app, client, make_user):
-    sync_fixture_bank(app, "cert_bank")
-    person = make_user("T5701", team="t1")
-    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
-    with app.app_context():
-        assignment_id = db.session.scalar(select(Assignment.id).where(
-            Assignment.user_id == person.id))
-    login(client, supervisor.employee_no)
-    record = f"/quizzes/people/{person.id}"
-    token = csrf_token(client, record)
-    path = f"{record}/assignments/{assignment_id}/extend"
-    without = client.post(path, data={"csrf_token": token, "due": "2030-03-01"})
-    assert "Give the new due date and the reason." in client.get(without.location).get_data(
-        as_text=True)
-    client.post(path, data={"csrf_token": token, "due": "2030-03-01", "reason": "Sick leave"})
-    with app.app_context():
-        assert db.session.scalar(select(DueDateExtension.reason)) == "Sick leave"
-    own = app.test_client()
-    login(own, person.employee_no)
-    assert own.post(path, data={"csrf_token": csrf_token(own, "/learn/"), "due": "2031-01-01",
-                                "reason": "self"}).status_code == 404  # not one's own
 
 
 def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, client,

@@ -99,12 +99,12 @@ def test_a_supervisor_observes_a_call_of_their_own_team_only(app, client, make_u
     assert "kept" in nothing.get_data(as_text=True)
     response = client.post(path, data={"csrf_token": token, "rating-opening": "4",
                                        "rating-empathy": "2", "notes": "Warm, rushed."})
-    assert response.location == f"/quizzes/people/{mine.id}"
+    assert response.location == f"/people/{mine.id}"
     with app.app_context():
         observation = db.session.scalar(select(Observation))
         # opening 10 × 1.0 + empathy 15 × 0.5, over the weights rated (25)
         assert observation.score == 70.0 and not observation.passed
-    assert "Warm, rushed." in client.get(f"/quizzes/people/{mine.id}").get_data(as_text=True)
+    assert "Warm, rushed." in client.get(f"/people/{mine.id}").get_data(as_text=True)
     critical = client.post(path, data={"csrf_token": token, "rating-opening": "4",
                                        "critical-forbidden-phrase": "1"})
     assert critical.status_code == 302

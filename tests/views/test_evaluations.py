@@ -26,7 +26,7 @@ def test_a_supervisor_evaluates_a_team_member(app, client, make_user):
     with app.app_context():
         rows = db.session.scalars(select(Evaluation)).all()
         assert [(r.period, r.colleague, r.performance) for r in rows] == [("2026-Q4", 5, 3)]
-    record = client.get(f"/quizzes/people/{person.id}").get_data(as_text=True)
+    record = client.get(f"/people/{person.id}").get_data(as_text=True)
     assert "Colleague evaluation 5/5" in record
 
 

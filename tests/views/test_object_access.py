@@ -78,7 +78,7 @@ PAGES = {
     "/quizzes/attempts/{attempt}/finish": {**allowed(OWNER), OWNER: 302},  # handed in
     "/calls/runs/{run}": allowed(OWNER),
     "/certification/certificates/{cert}": allowed(OWNER, HR),
-    "/quizzes/people/{owner}": allowed(OWNER, LEADER, HR),
+    "/people/{owner}": allowed(OWNER, LEADER, HR),
     "/supervisor/people/{owner}/observe": {**allowed(LEADER, others=403), OTHER_LEADER: 404},
     "/supervisor/people/{owner}/evaluate": {**allowed(LEADER, others=403), OTHER_LEADER: 404},
     "/admin/people/{owner}": allowed(ADMIN, others=403),
@@ -110,7 +110,7 @@ def test_writes_on_someone_elses_objects_are_refused_and_change_nothing(app, wor
         assert peer.post(path, data=data).status_code == 404, path
     other_leader = clients[OTHER_LEADER]
     token = csrf_token(other_leader, "/supervisor/")
-    assert other_leader.post(f"/certification/manage/certificates/{ids['cert']}/revoke",
+    assert other_leader.post(f"/people/{ids['owner']}/certificates/{ids['cert']}/revoke",
                              data={"reason": "x", "csrf_token": token}).status_code in (403, 404)
     with app.app_context():
         assert db.session.get(Certification, ids["cert"]).revoked_at is None

@@ -252,7 +252,7 @@ def test_history_is_visible_to_the_person_their_supervisor_and_hr(app, client, m
     own = app.test_client()
     login(own, trainee.employee_no)
     start(own)
-    path = f"/quizzes/people/{trainee.id}"
+    path = f"/people/{trainee.id}"
     assert own.get(path).status_code == 200
     for roles, team, expected in (((Role.SUPERVISOR,), "t1", 200), ((Role.SUPERVISOR,), "t2", 404),
                                   ((Role.HR,), None, 200), ((), None, 404)):

@@ -64,7 +64,7 @@ REAL = {
     "quizzes.take": ("/quizzes/attempts/{attempt_id}", {**_only(), OWNER: 302}),  # handed in
     "quizzes.finish": ("/quizzes/attempts/{attempt_id}/finish", {**_only(), OWNER: 302}),
     "quizzes.result": ("/quizzes/attempts/{attempt_id}/result", _only(OWNER)),
-    "quizzes.history": ("/quizzes/people/{user_id}", _only(OWNER, LEADER, HR)),
+    "records.show": ("/people/{user_id}", _only(OWNER, LEADER, HR)),
     "calls.call": ("/calls/runs/{run_id}", _only(OWNER)),
     "calls.debrief": ("/calls/runs/{run_id}/debrief", {**_only(), OWNER: 302}),  # in progress
     "certification.certificate": ("/certification/certificates/{cert_id}", _only(OWNER, HR)),

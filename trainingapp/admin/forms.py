@@ -1,4 +1,4 @@
-"""The administrators' forms: people, teams and positions, outside awards, API tokens."""
+"""The administrators' forms: people, teams and positions, API tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import AnyOf, DataRequired
 
 from trainingapp.forms import DayField, as_text, cut, stripped
@@ -88,14 +88,6 @@ class OrganisationUnitForm(FlaskForm):
     site = StringField(filters=[as_text])
     name_en = StringField(filters=[as_text])
     name_zh = StringField(filters=[as_text])
-
-
-class AwardForm(FlaskForm):
-    """An award granted outside the platform, or an exemption, with its evidence."""
-
-    track = StringField(filters=[as_text])
-    source = SelectField(choices=["external", "exemption"])
-    note = StringField(filters=[cut(2000)])
 
 
 class TokenForm(FlaskForm):

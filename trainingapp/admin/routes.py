@@ -17,14 +17,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
-from trainingapp.admin.forms import AwardForm, TokenForm
+from trainingapp.admin.forms import TokenForm
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
-from trainingapp.extensions import db
 from trainingapp.forms import ButtonForm
-from trainingapp.models import CertificateSource, Role, User, utcnow
+from trainingapp.models import Role, utcnow
 from trainingapp.queries import analysis, content, people
-from trainingapp.services import api_tokens, certification, regrading
+from trainingapp.services import api_tokens, regrading
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)
@@ -66,27 +65,6 @@ def resolve_report(report_id: int) -> Response:
     report = regrading.resolve_report(report_id, current_user) or abort(404)
     unit_of_work.commit()
     return redirect(url_for("analysis.question", bank_id=analysis.bank_id_of(report)))
-
-
-@bp.post("/people/<int:user_id>/award")
-def award(user_id: int) -> Response:
-    """Record an award granted outside the platform, or an exemption (evidence note required)."""
-    person = db.session.get(User, user_id) or abort(404)
-    form = AwardForm()
-    if not form.validate_on_submit():
-        abort(400)
-    track = certification.get_track(form.track.data) or abort(400)
-    try:
-        certification.record_outside_award(current_user, person, track,
-                                           CertificateSource(form.source.data),
-                                           form.note.data, utcnow())
-    except certification.CertificationError:
-        flash(_("Give the evidence: where and when it was granted, or why the person is exempt."),
-              "error")
-    else:
-        unit_of_work.commit()
-        flash(_("Recorded."), "success")
-    return redirect(url_for("quizzes.history", user_id=person.id, _anchor="certification"))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

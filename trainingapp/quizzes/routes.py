@@ -1,4 +1,4 @@
-"""/quizzes: take a module's quiz, see the result and review, and the history of attempts."""
+"""/quizzes: take a module's quiz, see the result and review."""
 
 from __future__ import annotations
 
@@ -14,27 +14,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
-from trainingapp.models import QuizAttempt, Role, utcnow
-from trainingapp.queries import learning, people
+from trainingapp.models import QuizAttempt, utcnow
+from trainingapp.queries import learning
 from trainingapp.quizzes import pages
 from trainingapp.quizzes.forms import REPORT_KINDS, ReportForm
 from trainingapp.rules.questions import is_answered
 from trainingapp.rules.quiz import accepts_answers
-from trainingapp.services import (
-    assignments,
-    calls,
-    certification,
-    evaluations,
-    observations,
-    quizzes,
-)
+from trainingapp.services import quizzes
 
 bp = Blueprint("quizzes", __name__)
 role_required(bp)
@@ -165,43 +157,3 @@ def report(attempt_id: int) -> Response:
     unit_of_work.commit()
     flash(_("Thank you: the content owners will look at this question."), "success")
     return redirect(url_for(".result", attempt_id=attempt.id, _anchor=f"q{form.position.data}"))
-
-
-@bp.get("/people/<int:user_id>")
-def history(user_id: int) -> str:
-    person = people.visible_person(current_user, user_id) or abort(404)
-    return render_template(
-        "quizzes/history.html", person=person, attempts=quizzes.attempts_of(person.id),
-        runs=calls.runs_of(person.id), observations=observations.observations_of(person.id),
-        certification=certification.status_of(person, utcnow()),
-        certificate_history=certification.history_of(person.id),
-        certificate_actions=certification.CERTIFICATE_ACTIONS,
-        all_tracks=certification.live_tracks(), form=FlaskForm(),
-        can_revoke=current_user.has_role(Role.HR, Role.ADMIN),
-        assigned=assignments.for_people([person], utcnow())[person.id],
-        titles=assignments.targets(),
-        can_extend=person.id != current_user.id,
-        evaluated=evaluations.of([person.id])[person.id],
-        can_award=current_user.has_role(Role.ADMIN))
-
-
-@bp.post("/people/<int:user_id>/assignments/<int:assignment_id>/extend")
-def extend(user_id: int, assignment_id: int) -> Response:
-    """A supervisor of the person's team, or HR, moves a due date and says why."""
-    person = people.visible_person(current_user, user_id)
-    found = assignments.get(assignment_id)
-    if person is None or person.id == current_user.id or found is None or found.user_id != person.id:
-        abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    due = assignments.parse_due(request.form.get("due", ""))
-    try:
-        if due is None:
-            raise assignments.AssignmentError("date")
-        assignments.extend(current_user, found, due, request.form.get("reason", "")[:1000])
-    except assignments.AssignmentError:
-        flash(_("Give the new due date and the reason."), "error")
-    else:
-        unit_of_work.commit()
-        flash(_("Due date moved."), "success")
-    return redirect(url_for(".history", user_id=person.id, _anchor="assignments"))

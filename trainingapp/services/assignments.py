@@ -104,15 +104,6 @@ def extend(actor: User, assignment: Assignment, new_due: datetime, reason: str) 
     assignment.due_at = new_due
 
 
-def parse_due(text: str) -> datetime | None:
-    """A due date from a form: the end of that day (in UTC), or None if not a date."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return due_at_end_of(day)
-
-
 def due_at_end_of(day: date) -> datetime:
     """Due on ``day``: due until the end of that day (in UTC)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)

@@ -93,7 +93,7 @@ def observe(user_id: int) -> Response | str:
                             form.notes.data, utcnow())
         unit_of_work.commit()
         flash(_("The observation of %(name)s was saved.", name=person.full_name), "success")
-        return redirect(url_for("quizzes.history", user_id=person.id))
+        return redirect(url_for("records.show", user_id=person.id))
     return render_template("supervisor/observe.html", person=person, rubric=rubric.content,
                            form=form, scale=range(observations.RATING_MAX + 1))
 
@@ -108,5 +108,5 @@ def evaluate(user_id: int) -> Response | str:
                            form.performance.data, form.notes.data)
         unit_of_work.commit()
         flash(_("The evaluation of %(name)s was saved.", name=person.full_name), "success")
-        return redirect(url_for("quizzes.history", user_id=person.id))
+        return redirect(url_for("records.show", user_id=person.id))
     return render_template("supervisor/evaluate.html", person=person, form=form)
