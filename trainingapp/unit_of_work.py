@@ -32,15 +32,18 @@ _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 def memo() -> dict[str, Any]:
-    """What this unit of work has worked out and may ask again (a person's statuses for the
-    banner and the page); forgotten when it commits or is discarded."""
-    return db.session.info.setdefault("memo", {})  # type: ignore[no-any-return]
+    """What this request has worked out and may ask again (a person's statuses, for the
+    banner and the page); forgotten when it commits or discards. A command keeps nothing."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("unit_of_work_memo", {})  # type: ignore[no-any-return]
 
 
 @event.listens_for(db.session, "after_commit")
 @event.listens_for(db.session, "after_rollback")
-def _forget_memo(session: Any) -> None:
-    session.info.pop("memo", None)
+def _forget_memo(_session: Any) -> None:
+    if has_request_context():
+        g.pop("unit_of_work_memo", None)
 
 
 class CommittedTwice(RuntimeError):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import sync_fixture_bank
+from tests.conftest import count_queries, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
     AuditEvent,
@@ -160,3 +160,13 @@ def test_reminders_are_queued_once_each(ctx):
     assert certificate_reminders() == ["window_open", "expiring_30", "expiring_7"]
     reminders.queue_due(expiry + timedelta(days=1))
     assert certificate_reminders()[-1] == "expired"
+
+
+def test_within_a_request_the_banner_and_the_page_share_one_answer(app, ctx):
+    user, _ = ctx
+    with app.test_request_context("/certification/"):
+        first = certification.status_of(user, T0)
+        with count_queries(app) as queries:
+            again = certification.status_of(user, T0 + timedelta(milliseconds=40))  # a moment later
+        assert again is first and queries == []
+    assert certification.status_of(user, T0) is not first  # outside a request nothing is kept

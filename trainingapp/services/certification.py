@@ -202,9 +202,9 @@ def people_for_clearance(numbers: Sequence[str]) -> People:
 def statuses(users: Sequence[User], now: datetime, known: People | None = None) -> list[PersonStatus]:
     """Each person's tracks, certificates and clearance, in a constant number of queries
     (one fewer when ``known`` already carries positions and certificates). Within one
-    unit of work the answer for the same people at the same time is worked out once (the
-    banner and the page both ask); new results or certificates forget it."""
-    key = (now, tuple(u.id for u in users))
+    request the answer for the same people is worked out once (the banner and the page
+    both ask); new results or certificates forget it."""
+    key = tuple(u.id for u in users)
     cache = unit_of_work.memo().setdefault("person_statuses", {})
     if key in cache:
         return cache[key]
