@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 from trainingapp.models.base import Base
 
 # Objects stay usable after a commit: a request that commits its read transaction
-# before writing (database.begin_write) does not reload what it already has.
+# before writing (unit_of_work.writing) does not reload what it already has.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()

@@ -1,4 +1,4 @@
-"""Read-side queries about people and organisation, for the workspace pages."""
+"""Read-side queries about people and the organisation, for supervisors', HR's and admins' pages."""
 
 from __future__ import annotations
 
