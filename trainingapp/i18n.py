@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from datetime import date, datetime
+
 from babel.support import Translations
-from flask_babel import get_locale, get_translations
+from flask import Flask, has_request_context, request, session
+from flask_babel import format_date, format_time, get_locale, get_translations
 from flask_login import current_user
 
 from trainingapp.extensions import babel
@@ -37,6 +39,26 @@ def text_in(value: dict[str, str] | None) -> str:
     return localized(value, current_language())[0]
 
 
+# Dates and times as people read them: per locale, in the organisation's time zone, never
+# with seconds. Pages, messages and exports use these three and nothing else.
+
+
+def day(value: date | datetime) -> str:
+    """A calendar date: "Dec 15, 2026" / "2026年12月15日" (a moment: its local date)."""
+    return format_date(value, "medium")
+
+
+def clock(value: datetime) -> str:
+    """A time of day: "11:59 PM" / "23:59"."""
+    return format_time(value, "short")
+
+
+def moment(value: datetime) -> str:
+    """A date and a time: "Dec 15, 2026, 11:59 PM" / "2026年12月15日 23:59"."""
+    pattern = get_locale().datetime_formats["medium"]
+    return pattern.format(clock(value), day(value))
+
+
 _catalogues: dict[str, Translations] = {}
 
 
@@ -53,6 +75,8 @@ def _translations() -> Translations:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(text_in, "tr")
+    for name, show in (("day", day), ("clock", clock), ("moment", moment)):
+        app.add_template_filter(show, name)
     app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the catalogue kept
         lambda s: _translations().ugettext(s),
         lambda s, p, n: _translations().ungettext(s, p, n),

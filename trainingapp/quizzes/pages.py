@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from trainingapp.i18n import moment
 from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
+from trainingapp.queries import learning
 from trainingapp.quizzes import answers
 from trainingapp.rules.questions import grade
 from trainingapp.rules.quiz import Refusal, StartDecision
-from trainingapp.queries import learning
 from trainingapp.services import quizzes
 
 
@@ -55,7 +55,7 @@ def refusal_message(decision: StartDecision) -> str:
     if decision.refusal == Refusal.NO_ATTEMPTS_LEFT:
         return _("You have used every attempt at this quiz. Ask your supervisor.")
     if decision.refusal == Refusal.TOO_SOON and decision.retry_at:
-        return _("You can try again from %(time)s.", time=format_datetime(decision.retry_at, "short"))
+        return _("You can try again from %(time)s.", time=moment(decision.retry_at))
     return _("This quiz has no questions yet.")
 
 
