@@ -79,9 +79,14 @@ def parse_day(text: str) -> date | None:
 
 
 def example_day() -> str:
-    """A day (the organisation's today) written as ``parse_day`` reads it in the reader's
-    language: for messages that say how to give a date."""
-    return format_date(assignments.today(utcnow()), "short", locale=get_locale())
+    """A day (the organisation's today) written as the date field shows it in the reader's
+    language, with the year in full (12/16/2026, 2026/12/16), and as ``parse_day`` reads
+    it: for messages that say how to give a date."""
+    locale = get_locale()
+    pattern = str(locale.date_formats["short"].pattern)
+    if "yyy" not in pattern:
+        pattern = re.sub(r"y+", "yyyy", pattern)
+    return format_date(assignments.today(utcnow()), pattern, locale=locale)
 
 
 class DayField(StringField):

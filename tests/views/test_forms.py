@@ -44,8 +44,8 @@ def test_the_assign_form_refuses_with_the_pages_messages(app, data, field, messa
     ("en", "12/20/2026", date(2026, 12, 20), None),
     ("en", "12/20/26", date(2026, 12, 20), None),
     ("zh", "2026/12/20", date(2026, 12, 20), None),
-    ("en", "31.01.2030", None, "Give the due date as a day, for example 12/16/26."),
-    ("en", "20/12/2026", None, "Give the due date as a day, for example 12/16/26."),
+    ("en", "31.01.2030", None, "Give the due date as a day, for example 12/16/2026."),
+    ("en", "20/12/2026", None, "Give the due date as a day, for example 12/16/2026."),
     ("zh", "明天", None, "请填写截止日期，例如 2026/12/16。"),
 ])
 def test_a_typed_date_is_read_and_refused_as_the_reader_writes_dates(app, language, typed,
