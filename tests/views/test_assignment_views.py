@@ -281,4 +281,7 @@ def test_due_until_local_midnight_on_the_pages_and_in_reminders(app, client, mak
         page = client.get("/learn/").get_data(as_text=True)
         assert "due Dec 15, 2026" in page and 'badge-bad">Overdue' in page
         assert member.employee_no in boss.get("/supervisor/?show=overdue").get_data(as_text=True)
+        record = boss.get(f"/people/{member.id}").get_data(as_text=True)
+        shown = record[record.index('id="assignments"'):]
+        assert "due Dec 15, 2026 · assigned" in shown and 'badge-bad">Overdue' in shown
         assert reminded() == ["due_soon", "overdue"]
