@@ -16,7 +16,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, StringField, TextAreaField, ValidationError
 from wtforms.validators import StopValidation
 
-from trainingapp.i18n import day, text_in
+from trainingapp.i18n import current_language, day, text_in
 from trainingapp.models import utcnow
 from trainingapp.services import assignments
 
@@ -187,7 +187,7 @@ class AssignForm(FlaskForm):
                         "Assigned %(what)s to %(num)d people, due %(due)s.", done.reached,
                         what=self.title, due=day(self.due.data))
         if done.changed:
-            said += " " + ngettext("%(num)d of them had it already: their assignment was changed.",
+            said += ("" if current_language() == "zh" else " ") + ngettext("%(num)d of them had it already: their assignment was changed.",
                                    "%(num)d of them had it already: their assignments were changed.",
                                    done.changed)
         return said
