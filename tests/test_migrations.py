@@ -2,7 +2,7 @@
 PostgreSQL."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,14 @@ from sqlalchemy import func, inspect, select
 from tests.conftest import drop_everything, make_app, postgres_url
 from trainingapp.content.sync import content_hash
 from trainingapp.extensions import db
-from trainingapp.models import CallRun, CallTurn, CallVersion, User
+from trainingapp.models import (
+    Assignment,
+    CallRun,
+    CallTurn,
+    CallVersion,
+    DueDateExtension,
+    User,
+)
 from trainingapp.ops import demo
 
 BEFORE_CALLS_RENAME = "5c1e0a7d2b10"  # 0010: the tables still said "scenario"
@@ -136,3 +143,66 @@ def test_sqlite_database_is_in_wal_mode(tmp_path):
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     with strict.app_context():
         db.engine.dispose()
+
+
+BEFORE_DUE_DAYS = "6d2f1b8e3c11"  # 0011: due dates were instants
+
+
+def test_due_instants_become_the_days_they_meant_and_back(empty_app):
+    """The old forms wrote the typed day's end in UTC (23:59:59): that day. Onboarding wrote
+    an instant (the hire date at 09:00 UTC, or a position change's moment, plus N days):
+    its day in the organisation's zone (Asia/Shanghai), as the pages showed it."""
+    upgrade(revision=BEFORE_DUE_DAYS)
+    stamp = sa.DateTime(timezone=True)
+    users = sa.table("user_account", *(sa.column(c) for c in (
+        "id", "employee_no", "full_name", "password_hash", "session_token")),
+        sa.column("created_at", stamp), sa.column("password_changed_at", stamp))
+    at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    db.session.execute(users.insert().values(id=1, employee_no="C1", full_name="Li",
+                                             password_hash="x", session_token="t",
+                                             created_at=at, password_changed_at=at))
+    rows = sa.table("assignment", *(sa.column(c) for c in (
+        "id", "user_id", "kind", "target", "note", "origin")),
+        sa.column("due_at", stamp), sa.column("assigned_at", stamp))
+    given = {1: datetime(2026, 12, 15, 23, 59, 59, tzinfo=UTC),  # typed "2026-12-15"
+             2: datetime(2026, 12, 2, 9, 0, tzinfo=UTC),  # hired 2026-11-02, 30 days
+             3: datetime(2026, 12, 20, 20, 30, tzinfo=UTC)}  # 04:30 on the 21st in Shanghai
+    for n, due in given.items():
+        db.session.execute(rows.insert().values(id=n, user_id=1, kind="module", target=f"m{n}",
+                                                note="", origin="manual", due_at=due,
+                                                assigned_at=at))
+    moves = sa.table("due_date_extension", sa.column("id"), sa.column("assignment_id"),
+                     sa.column("reason"), sa.column("extended_by_id"),
+                     sa.column("previous_due_at", stamp), sa.column("new_due_at", stamp),
+                     sa.column("extended_at", stamp))
+    db.session.execute(moves.insert().values(
+        id=1, assignment_id=1, reason="Sick leave", extended_by_id=1, extended_at=at,
+        previous_due_at=datetime(2026, 12, 10, 23, 59, 59, tzinfo=UTC), new_due_at=given[1]))
+    db.session.commit()
+    upgrade()
+    assert dict(db.session.execute(select(Assignment.id, Assignment.due_on))
+                .all()) == {1: date(2026, 12, 15), 2: date(2026, 12, 2), 3: date(2026, 12, 21)}
+    move = db.session.scalar(select(DueDateExtension))
+    assert (move.previous_due_on, move.new_due_on) == (date(2026, 12, 10), date(2026, 12, 15))
+    db.session.remove()
+
+    downgrade(revision=BEFORE_DUE_DAYS)
+    end = sa.DateTime(timezone=True)
+    with db.engine.connect() as conn:
+        back = conn.execute(sa.select(sa.column("id"), sa.column("due_at", end))
+                            .select_from(sa.table("assignment")).order_by("id")).all()
+        moved = conn.execute(sa.select(sa.column("previous_due_at", end),
+                                       sa.column("new_due_at", end))
+                             .select_from(sa.table("due_date_extension"))).one()
+
+    def utc(value):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    assert [utc(due) for _id, due in back] == [
+        datetime(2026, 12, 15, 23, 59, 59, tzinfo=UTC), datetime(2026, 12, 2, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 12, 21, 23, 59, 59, tzinfo=UTC)]  # each day's end, as the old code wrote
+    assert [utc(v) for v in moved] == [datetime(2026, 12, 10, 23, 59, 59, tzinfo=UTC), given[1]]
+    upgrade()  # and forward again: the same days
+    assert db.session.scalar(select(Assignment.due_on).where(Assignment.id == 3)) == date(
+        2026, 12, 21)
+    db.session.remove()
+    downgrade(revision="base")

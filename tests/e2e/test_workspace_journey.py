@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from trainingapp.extensions import db
 from trainingapp.models import Assignment, utcnow
+from trainingapp.services import assignments
 
 
 def test_hr_filters_the_matrix_and_downloads_an_export(page):
@@ -39,12 +40,26 @@ def test_a_supervisor_assigns_a_call_to_the_team_and_sees_it_overdue(page, live_
     page.get_by_label("Due date").fill("2031-06-30")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text(re.compile(r"Assigned to \d+ (person|people)\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(
+        r"Assigned .+ to \d+ (person|people), due Jun 30, 2031\."))).to_be_visible()
+    # the same again, later: the page shows who has it and changes nothing unless confirmed
+    page.get_by_role("link", name="Assign training").click()
+    page.get_by_label("What").select_option("scenario:repeat-complainant")
+    page.get_by_label("The whole team").check()
+    page.get_by_label("Due date").fill("2031-07-15")
+    page.get_by_role("button", name="Assign").click()
+    warning = page.get_by_role("alert").filter(has_text="Check before assigning")
+    expect(warning.get_by_text("due Jun 30, 2031").first).to_be_visible()
+    expect(warning.get_by_text("changes their due date to Jul 15, 2031")).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "assign-warning")
+    page.get_by_role("button", name="Change and assign").click()
+    expect(page.get_by_text(re.compile(r"due Jul 15, 2031\. \d+ of them had it already"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Third call, still broken")).first).to_be_visible()
     with live_app.app_context():  # the clock moves past the due date
         db.session.execute(Assignment.__table__.update().where(
             Assignment.target == "repeat-complainant").values(
-                due_at=utcnow() - timedelta(minutes=1)))
+                due_on=assignments.today(utcnow()) - timedelta(days=1)))
         db.session.commit()
     page.get_by_label("Show").select_option("overdue")
     page.get_by_role("button", name="Apply").click()

@@ -17,7 +17,7 @@ def test_every_chunk_of_people_is_reminded_once(app, make_user, monkeypatch):
     with app.app_context():
         now = utcnow()
         assignments.assign(None, [db.session.get(User, p.id) for p in people], "scenario",
-                           "slow-wifi", now + timedelta(days=2))
+                           "slow-wifi", assignments.today(now) + timedelta(days=2))
         db.session.commit()
         assert reminders.queue_due(now) >= 5
         assert reminders.queue_due(now) == 0

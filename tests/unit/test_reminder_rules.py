@@ -1,6 +1,7 @@
 """What the clock makes due as reminders, decided without an app."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,38 +12,52 @@ from trainingapp.rules.reminders import (
     HeldCertificate,
     Reminder,
     certificate_notices,
+    due_soon_before,
     for_assignment,
     for_certificates,
 )
 
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # 17:00 in Shanghai, on June 1
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = date(2026, 6, 1)
 TRACK = {"renewal_window_days": 60}
 DAY = timedelta(days=1)
 SECOND = timedelta(seconds=1)
 
 
-def assignment(due_at, progress):
-    return AssignmentState(7, 3, "module", "greeting", due_at, progress)
+def assignment(due_on, progress):
+    return AssignmentState(7, 3, "module", "greeting", due_on, progress)
 
 
-@pytest.mark.parametrize(("due_at", "progress", "kind"), [
-    (NOW - DAY, Progress.OVERDUE, "overdue"),
-    (NOW + 3 * DAY, Progress.NOT_STARTED, "due_soon"),
-    (NOW + 3 * DAY, Progress.IN_PROGRESS, "due_soon"),
-    (NOW + 3 * DAY + SECOND, Progress.NOT_STARTED, None),
-    (NOW + DAY, Progress.COMPLETED, None),
+@pytest.mark.parametrize(("due_on", "progress", "kind"), [
+    (TODAY - DAY, Progress.OVERDUE, "overdue"),
+    (TODAY + 2 * DAY, Progress.NOT_STARTED, "due_soon"),  # overdue in 2 days 7 hours
+    (TODAY + 2 * DAY, Progress.IN_PROGRESS, "due_soon"),
+    (TODAY + 3 * DAY, Progress.NOT_STARTED, None),  # overdue in 3 days 7 hours
+    (TODAY + DAY, Progress.COMPLETED, None),
 ])
-def test_an_assignment_is_due_soon_within_three_days_or_overdue(due_at, progress, kind):
-    reminder = for_assignment(assignment(due_at, progress), NOW)
+def test_an_assignment_is_due_soon_within_three_days_or_overdue(due_on, progress, kind):
+    reminder = for_assignment(assignment(due_on, progress), NOW, SHANGHAI)
     assert (reminder and reminder.kind) == kind
 
 
+def test_due_soon_three_days_before_the_local_midnight_it_becomes_overdue():
+    due = date(2026, 6, 4)  # overdue from June 5, 00:00 in Shanghai = June 4, 16:00 UTC
+    before = datetime(2026, 6, 1, 16, 0, tzinfo=UTC) - SECOND
+    assert for_assignment(assignment(due, Progress.NOT_STARTED), before, SHANGHAI) is None
+    assert for_assignment(assignment(due, Progress.NOT_STARTED), before + SECOND,
+                          SHANGHAI).kind == "due_soon"
+    assert due_soon_before(before, SHANGHAI) == due  # SQL: due_on < that day
+    assert due_soon_before(before + SECOND, SHANGHAI) == due + DAY
+
+
 def test_an_assignment_reminder_names_what_and_when_and_is_queued_once_by_its_ref():
-    due = NOW + DAY
-    assert for_assignment(assignment(due, Progress.NOT_STARTED), NOW) == Reminder(
+    due = TODAY + DAY
+    assert for_assignment(assignment(due, Progress.NOT_STARTED), NOW, SHANGHAI) == Reminder(
         3, "due_soon", "assignment:7:soon",
-        {"kind": "module", "target": "greeting", "due": due.isoformat()})
-    assert for_assignment(assignment(NOW, Progress.OVERDUE), NOW).ref == "assignment:7:overdue"
+        {"kind": "module", "target": "greeting", "due": "2026-06-02"})
+    assert for_assignment(assignment(TODAY, Progress.OVERDUE), NOW,
+                          SHANGHAI).ref == "assignment:7:overdue"
 
 
 @pytest.mark.parametrize(("left", "notices"), [

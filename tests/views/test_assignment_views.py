@@ -1,11 +1,19 @@
 """Assigning through the pages: a supervisor to their team only, HR by position, the
-trainee's list (moving a due date: test_record_views)."""
+trainee's list (moving a due date: test_record_views); the warnings before a past due date
+or an existing assignment is given, and the due day's end at local midnight."""
 
+import re
+from datetime import date, timedelta
+
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, Role
+from trainingapp.models import Assignment, AuditEvent, Notification, Role, User, utcnow
+from trainingapp.services import assignments, reminders
+
+CONFIRM = re.compile(r'name="confirm" value="([0-9a-f]+)"')
 
 
 def test_a_supervisor_assigns_to_their_team_only(app, client, make_user):
@@ -28,6 +36,8 @@ def test_a_supervisor_assigns_to_their_team_only(app, client, make_user):
         "csrf_token": token, "what": "module:greeting", "due": "2030-01-31",
         "whole_team": "1", "note": "Before the exam day"})
     assert done.location == "/supervisor/"
+    assert "Assigned Greeting the caller to 1 person, due Jan 31, 2030." in client.get(
+        done.location).get_data(as_text=True)
     with app.app_context():
         given = db.session.scalars(select(Assignment).where(Assignment.kind == "module")).all()
         assert [a.user_id for a in given] == [mine.id]
@@ -52,6 +62,7 @@ def test_hr_assigns_by_position(app, client, make_user):
     with app.app_context():
         assert len(db.session.scalars(select(Assignment).where(
             Assignment.kind == "scenario")).all()) == 4  # three and the HR person
+    assert "to 4 people, due Feb 1, 2030." in client.get("/hr/").get_data(as_text=True)
 
 
 def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, client,
@@ -90,21 +101,16 @@ def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, 
 
 
 def test_the_team_page_filters_and_sorts(app, client, make_user):
-    from datetime import timedelta
-
-    from trainingapp.models import User, utcnow
-    from trainingapp.services import assignments
-
     sync_fixture_bank(app, "cert_bank")
     late = make_user("T5951", team="t1")
     fine = make_user("T5952", team="t1")
     supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1")
     with app.app_context():
-        for person, due in ((late, utcnow() - timedelta(days=1)),
-                            (fine, utcnow() + timedelta(days=9))):
+        today = assignments.today(utcnow())
+        for person, due in ((late, today - timedelta(days=1)), (fine, today + timedelta(days=9))):
             assignments.assign(None, [db.session.get(User, person.id)], "module", "greeting", due)
         db.session.execute(Assignment.__table__.update().where(
-            Assignment.kind == "track").values(due_at=utcnow() + timedelta(days=30)))
+            Assignment.kind == "track").values(due_on=today + timedelta(days=30)))
         db.session.commit()
     login(client, supervisor.employee_no)
     overdue = client.get("/supervisor/?show=overdue").get_data(as_text=True)
@@ -112,3 +118,170 @@ def test_the_team_page_filters_and_sorts(app, client, make_user):
     ordered = client.get("/supervisor/?sort=overdue").get_data(as_text=True)
     assert ordered.index(late.employee_no) < ordered.index(fine.employee_no)
     assert "Overdue" in ordered
+
+
+# --- what the form warns about, and waits for confirmation -----------------------------------
+
+
+def _team(app, make_user, *numbers):
+    sync_fixture_bank(app, "cert_bank")
+    members = [make_user(n, team="t1") for n in numbers]
+    return members, make_user(roles=(Role.SUPERVISOR,), supervises="t1")
+
+
+def _given(app, target="greeting"):
+    with app.app_context():
+        return {a.user_id: (a.due_on, a.note) for a in db.session.scalars(
+            select(Assignment).where(Assignment.target == target))}
+
+
+def test_nothing_is_chosen_for_what_or_who_until_the_assigner_does(app, client, make_user):
+    _members, supervisor = _team(app, make_user, "T5701")
+    hr = make_user(roles=(Role.HR,))
+    login(client, supervisor.employee_no)
+    page = client.get("/supervisor/assign").get_data(as_text=True)
+    assert re.search(r'<select id="what" name="what" required>\s*<option value="">Choose…</option>',
+                     page)
+    assert " selected" not in page
+    token = csrf_token(client, "/supervisor/assign")
+    refused = client.post("/supervisor/assign", data={"csrf_token": token, "what": "",
+                                                      "whole_team": "1", "due": "2030-01-31"})
+    assert refused.status_code == 200 and "Choose what to assign." in refused.get_data(as_text=True)
+    assert _given(app) == {}
+    other = app.test_client()
+    login(other, hr.employee_no)
+    page = other.get("/hr/assign").get_data(as_text=True)
+    assert re.search(r'<select id="who" name="who" required>\s*<option value="">Choose…</option>',
+                     page) and " selected" not in page
+    refused = other.post("/hr/assign", data={"csrf_token": csrf_token(other, "/hr/assign"),
+                                             "what": "module:greeting", "due": "2030-01-31"})
+    assert "Choose who gets it." in refused.get_data(as_text=True)
+
+
+@freeze_time("2026-12-10 03:00:00")  # 11:00 in Shanghai
+def test_a_past_due_date_is_assigned_only_once_confirmed(app, client, make_user):
+    (member,), supervisor = _team(app, make_user, "T5711")
+    login(client, supervisor.employee_no)
+    form = {"csrf_token": csrf_token(client, "/supervisor/assign"), "what": "module:greeting",
+            "people": [str(member.id)], "due": "2026-12-09", "note": "Catch up"}
+    warned = client.post("/supervisor/assign", data=form)
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 200
+    assert "The due date, Dec 9, 2026, is already past" in page  # as the pages show dates
+    assert 'value="2026-12-09"' in page and "Catch up" in page  # the input is kept
+    assert _given(app) == {}
+    confirmed = client.post("/supervisor/assign", data={**form, "confirm": CONFIRM.search(page)[1]})
+    assert confirmed.location == "/supervisor/"
+    assert _given(app) == {member.id: (date(2026, 12, 9), "Catch up")}
+    # today is not past: due until the end of today, where the organisation works
+    client.post("/supervisor/assign", data={**form, "what": "scenario:slow-wifi",
+                                            "due": "2026-12-10"})
+    assert _given(app, "slow-wifi") == {member.id: (date(2026, 12, 10), "Catch up")}
+
+
+def test_an_existing_assignment_is_shown_and_kept_until_the_change_is_confirmed(app, client,
+                                                                                 make_user):
+    (first, second), supervisor = _team(app, make_user, "T5721", "T5722")
+    login(client, supervisor.employee_no)
+    token = csrf_token(client, "/supervisor/assign")
+    client.post("/supervisor/assign", data={"csrf_token": token, "what": "module:greeting",
+                                            "people": [str(first.id)], "due": "2030-01-31",
+                                            "note": "Before the exam day"})
+    again = {"csrf_token": token, "what": "module:greeting", "whole_team": "1",
+             "due": "2030-03-15", "note": "After the refresher"}
+    warned = client.post("/supervisor/assign", data=again)
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 200
+    assert "1 of the people chosen has Greeting the caller already:" in page
+    shown = page[page.index("Check before assigning"):]
+    assert first.full_name in shown and "due Jan 31, 2030" in shown
+    assert "Before the exam day" in shown
+    assert "changes their due date to Mar 15, 2030" in shown
+    assert _given(app) == {first.id: (date(2030, 1, 31), "Before the exam day")}  # untouched
+    # a confirmation counts for what it was shown: another date is warned about again
+    stale = client.post("/supervisor/assign", data={**again, "due": "2030-04-01",
+                                                    "confirm": CONFIRM.search(page)[1]})
+    assert stale.status_code == 200 and "Check before assigning" in stale.get_data(as_text=True)
+    assert _given(app) == {first.id: (date(2030, 1, 31), "Before the exam day")}
+    done = client.post("/supervisor/assign", data={**again, "confirm": CONFIRM.search(page)[1]})
+    assert done.location == "/supervisor/"
+    assert _given(app) == {first.id: (date(2030, 3, 15), "After the refresher"),
+                           second.id: (date(2030, 3, 15), "After the refresher")}
+    said = client.get("/supervisor/").get_data(as_text=True)
+    assert ("Assigned Greeting the caller to 2 people, due Mar 15, 2030. "
+            "1 of them had it already: their assignment was changed.") in said
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "assignment_changed"))
+        assert (event.actor_id, event.subject_user_id) == (supervisor.id, first.id)
+        assert (event.detail["previous_due"], event.detail["due"], event.detail["previous_note"],
+                event.detail["note"]) == ("2030-01-31", "2030-03-15", "Before the exam day",
+                                          "After the refresher")
+        dues = sorted(n.detail["due"] for n in db.session.scalars(select(Notification).where(
+            Notification.user_id == first.id, Notification.kind == "assigned"))
+            if n.detail["target"] == "greeting")
+        assert dues == ["2030-01-31", "2030-03-15"]  # told of the new date
+
+
+def test_hr_sees_who_has_it_already_before_assigning_to_a_position(app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    agents = [make_user(f"T573{n}", team="t1") for n in range(2)]
+    hr = make_user(roles=(Role.HR,))
+    with app.app_context():
+        assignments.assign(None, [db.session.get(User, agents[0].id)], "scenario", "slow-wifi",
+                           date(2030, 1, 10), "Night shift first")
+        db.session.commit()
+    login(client, hr.employee_no)
+    form = {"csrf_token": csrf_token(client, "/hr/assign"), "what": "scenario:slow-wifi",
+            "who": "position:hotline-agent", "due": "2030-02-01"}
+    page = client.post("/hr/assign", data=form).get_data(as_text=True)
+    assert "1 of the people chosen has" in page and "Night shift first" in page
+    assert "due Jan 10, 2030" in page and "and keeps their note" in page
+    assert _given(app, "slow-wifi") == {agents[0].id: (date(2030, 1, 10), "Night shift first")}
+    done = client.post("/hr/assign", data={**form, "confirm": CONFIRM.search(page)[1]})
+    assert done.location == "/hr/"
+    given = _given(app, "slow-wifi")
+    assert given[agents[0].id] == (date(2030, 2, 1), "Night shift first")  # no note: kept
+    assert len(given) == 3  # the two agents and the HR person, all hotline agents
+
+
+# --- the due day ends at midnight where the organisation works -------------------------------
+
+
+def test_due_until_local_midnight_on_the_pages_and_in_reminders(app, client, make_user):
+    """Frozen clock, Asia/Shanghai (UTC+8): due 2026-12-15 is not overdue at 23:59 that day
+    (15:59 UTC), and is at 00:00 the next day (16:00 UTC): on the trainee's page, the team
+    page and in the reminders (chosen in SQL)."""
+    (member,), supervisor = _team(app, make_user, "T5741")
+    with app.app_context():
+        user = db.session.get(User, member.id)
+        assignments.assign(None, [user], "module", "greeting", date(2026, 12, 15))
+        db.session.execute(Assignment.__table__.update().where(
+            Assignment.kind == "track").values(due_on=date(2027, 6, 1)))
+        db.session.commit()
+    boss = app.test_client()
+
+    def reminded():
+        with app.app_context():
+            reminders.queue_due(utcnow())
+            db.session.commit()
+            return sorted(n.kind for n in db.session.scalars(select(Notification).where(
+                Notification.user_id == member.id, Notification.ref.like("assignment:%")))
+                if n.detail["target"] == "greeting")
+
+    with freeze_time("2026-12-15 15:59:00"):
+        login(client, member.employee_no)
+        login(boss, supervisor.employee_no)
+        page = client.get("/learn/").get_data(as_text=True)
+        assert "due Dec 15, 2026" in page and "badge-bad" not in page
+        assert member.employee_no not in boss.get("/supervisor/?show=overdue").get_data(
+            as_text=True)
+        assert reminded() == ["due_soon"]
+    with freeze_time("2026-12-15 16:00:00"):
+        page = client.get("/learn/").get_data(as_text=True)
+        assert "due Dec 15, 2026" in page and 'badge-bad">Overdue' in page
+        assert member.employee_no in boss.get("/supervisor/?show=overdue").get_data(as_text=True)
+        record = boss.get(f"/people/{member.id}").get_data(as_text=True)
+        shown = record[record.index('id="assignments"'):]
+        assert "due Dec 15, 2026 · assigned" in shown and 'badge-bad">Overdue' in shown
+        assert reminded() == ["due_soon", "overdue"]

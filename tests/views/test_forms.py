@@ -1,8 +1,10 @@
 """The forms' own checks: what the views used to check by hand."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
+from flask_babel import force_locale
+from freezegun import freeze_time
 
 from trainingapp.admin.forms import NewPersonForm
 from trainingapp.forms import AssignForm
@@ -18,23 +20,44 @@ def _bound(app, form_class, data, *args):
         return form
 
 
-def test_the_assign_form_reads_what_and_the_end_of_the_due_day(app):
+def test_the_assign_form_reads_what_and_the_due_day(app):
     form = _bound(app, AssignForm, {"what": "module:greeting", "due": " 2030-01-31 ",
                                     "note": "x" * 1200}, TITLES)
     assert form.errors == {}
     assert form.target == ("module", "greeting")
-    assert form.due_at == datetime(2030, 1, 31, 23, 59, 59, tzinfo=UTC)
+    assert form.due.data == date(2030, 1, 31)  # a day, due until its end where we work
     assert len(form.note.data) == 1000  # cut, as the textarea's maxlength does
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"what": "module:nowhere", "due": "2030-01-31"}, "what", "Choose what to assign."),
-    ({"what": "module:greeting", "due": "31.01.2030"}, "due", "Give the due date as YYYY-MM-DD."),
-    ({"what": "module:greeting"}, "due", "Give the due date as YYYY-MM-DD."),
+    ({"what": "", "due": "2030-01-31"}, "what", "Choose what to assign."),
+    ({"what": "module:greeting"}, "due", "Give the due date."),
 ])
 def test_the_assign_form_refuses_with_the_pages_messages(app, data, field, message):
     form = _bound(app, AssignForm, data, TITLES)
     assert [str(m) for m in form.errors[field]] == [message]
+
+
+@freeze_time("2026-12-15 16:30:00")  # Dec 16, 00:30 in Shanghai
+@pytest.mark.parametrize(("language", "typed", "day", "message"), [
+    ("en", "12/20/2026", date(2026, 12, 20), None),
+    ("en", "12/20/26", date(2026, 12, 20), None),
+    ("zh", "2026/12/20", date(2026, 12, 20), None),
+    ("en", "31.01.2030", None, "Give the due date as a day, for example 12/16/2026."),
+    ("en", "20/12/2026", None, "Give the due date as a day, for example 12/16/2026."),
+    ("zh", "明天", None, "请填写截止日期，例如 2026/12/16。"),
+])
+def test_a_typed_date_is_read_and_refused_as_the_reader_writes_dates(app, language, typed,
+                                                                      day, message):
+    """A browser without a date picker shows a text box: the date as the reader's language
+    writes it is read; the message gives an example the same way, never an ISO pattern."""
+    posted = {"what": "module:greeting", "due": typed}
+    with app.test_request_context("/", method="POST", data=posted), force_locale(language):
+        form = AssignForm(TITLES, meta={"csrf": False})
+        form.validate()
+        assert form.due.data == day
+        assert [str(m) for m in form.errors.get("due", [])] == ([message] if message else [])
 
 
 def test_a_hire_date_may_be_empty_but_not_malformed(app):

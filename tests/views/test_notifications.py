@@ -37,7 +37,8 @@ def test_due_soon_and_overdue_are_queued_once(app, make_user):
     with app.app_context():
         now = utcnow()
         user = db.session.get(User, person.id)
-        assignments.assign(None, [user], "scenario", "slow-wifi", now + timedelta(days=2))
+        assignments.assign(None, [user], "scenario", "slow-wifi",
+                           assignments.today(now) + timedelta(days=2))
         db.session.commit()
         reminders.queue_due(now)
         reminders.queue_due(now)

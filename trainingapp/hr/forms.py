@@ -16,7 +16,9 @@ class GroupAssignForm(AssignForm):
     who = StringField()
 
     def validate_who(self, field: Field) -> None:
-        group, _sep, code = (field.data or "").partition(":")
+        if not field.data:
+            raise ValidationError(_l("Choose who gets it."))
+        group, _sep, code = field.data.partition(":")
         self.chosen = people.in_group(group, code)
         if not self.chosen:
             raise ValidationError(_l("Nobody is in that position or team."))

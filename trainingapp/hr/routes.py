@@ -34,11 +34,12 @@ def index() -> str:
 def assign() -> Response | str:
     """Assign company-wide: everyone in a position or a team."""
     form = GroupAssignForm(assignments.targets())
-    if form.validate_on_submit():
-        count = assignments.assign(current_user, form.chosen, *form.target, form.due_at,
-                                   form.note.data)
+    if form.validate_on_submit() and not form.warn(
+            assignments.already_assigned(form.chosen, *form.target), assignments.today(utcnow())):
+        done = assignments.assign(current_user, form.chosen, *form.target, form.due.data,
+                                  form.note.data, replace=True)  # shown, and confirmed
         unit_of_work.commit()
-        flash(form.assigned(count), "success")
+        flash(form.assigned(done), "success")
         return redirect(url_for(".index"))
     return render_template("hr/assign.html", form=form, titles=form.titles,
                            groups=people.groups(), now=utcnow())

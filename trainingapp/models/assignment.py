@@ -1,10 +1,12 @@
 """Assignments: a module, a practice call or a whole track given to a person with a due
-date. Whether one is done is never ticked by hand: it is read from the results."""
+date (a calendar day in the organisation's time zone: due until the end of that local day,
+see ``rules.assignments``). Whether one is done is never ticked by hand: it is read from
+the results."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,7 +28,7 @@ class Assignment(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[AssignmentKind] = mapped_column(enum_column(AssignmentKind, "assignment_kind"))
     target: Mapped[str] = mapped_column(String(64))  # the module, call or track slug
-    due_at: Mapped[datetime] = mapped_column(index=True)
+    due_on: Mapped[date] = mapped_column(index=True)  # a day in the organisation's zone
     note: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20))  # manual | onboarding | position
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -40,8 +42,8 @@ class DueDateExtension(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
-    previous_due_at: Mapped[datetime]
-    new_due_at: Mapped[datetime]
+    previous_due_on: Mapped[date]
+    new_due_on: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
     extended_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     extended_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -48,7 +48,7 @@ from trainingapp.models.user import team_supervisor
 from trainingapp.ops import demo
 from trainingapp.rules.certification import add_months
 from trainingapp.rules.passwords import hash_password
-from trainingapp.services import accounts, certification
+from trainingapp.services import accounts, assignments, certification
 
 PREFIX = "G"  # employee numbers G000001…; nothing else uses it
 COHORT_PREFIX = "C"  # an exam-day class of new hires: C00001…
@@ -271,7 +271,7 @@ class Generator:
         hired = datetime.combine(person["hire_date"], datetime.min.time(), UTC)
         batch.assignments.append({
             "user_id": user_id, "kind": AssignmentKind.TRACK, "target": track.slug,
-            "due_at": hired + timedelta(days=content["due_days"]), "note": "",
+            "due_on": person["hire_date"] + timedelta(days=content["due_days"]), "note": "",
             "origin": "onboarding", "assigned_by_id": None, "assigned_at": hired})
         numbers: Counter[str] = Counter()
         if rng.random() < 0.01:  # exempted: certified elsewhere before joining
@@ -386,10 +386,11 @@ class Generator:
                 for n in range(1, self.cohort + 1)]
         batch = _Batch()
         track = self.tracks["hotline-agent"]
+        due_on = assignments.today(today) + timedelta(days=track.content["due_days"])
         for user_id in _insert_returning_ids(User, rows):
             batch.assignments.append({
                 "user_id": user_id, "kind": AssignmentKind.TRACK, "target": track.slug,
-                "due_at": today + timedelta(days=track.content["due_days"]), "note": "",
+                "due_on": due_on, "note": "",
                 "origin": "onboarding", "assigned_by_id": None, "assigned_at": today})
         self._flush(batch)
         self.counts["new_hires"] = len(rows)

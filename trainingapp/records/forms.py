@@ -3,8 +3,6 @@ certificate, recording an award made elsewhere or an exemption."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
@@ -13,7 +11,6 @@ from wtforms.validators import DataRequired
 
 from trainingapp.forms import DayField, as_text, cut
 from trainingapp.models import CertificateSource
-from trainingapp.services import assignments
 
 DUE_AND_REASON = _l("Give the new due date and the reason.")
 REASON_KEPT = _l("Give the reason: it is kept in the person's history.")
@@ -41,10 +38,6 @@ class ExtensionForm(RecordForm):
                    message=DUE_AND_REASON)
     reason = StringField(_l("Reason"), filters=[cut(1000)],
                          validators=[DataRequired(DUE_AND_REASON)])
-
-    @property
-    def due_at(self) -> datetime:
-        return assignments.due_at_end_of(self.due.data)
 
 
 class CertificateReasonForm(RecordForm):

@@ -97,7 +97,7 @@ def extend_assignment(user_id: int, assignment_id: int) -> Response:
     if not form.validate_on_submit():
         _refused(form)
     else:
-        assignments.extend(current_user, found, form.due_at, form.reason.data)
+        assignments.extend(current_user, found, form.due.data, form.reason.data)
         unit_of_work.commit()
         flash(_("Due date moved."), "success")
     return _back(person.id, "assignments")

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from trainingapp.rules.assignments import Progress
+from trainingapp.rules.assignments import Progress, local_day
 from trainingapp.rules.certification import Certificate, renewal_due_by, renews
 
-DUE_SOON = timedelta(days=3)
+DUE_SOON = timedelta(days=3)  # before an assignment becomes overdue
 # Before the expiry: how long is left when each notice is due (the expiry itself included).
 EXPIRY_NOTICES = (("expiring_30", timedelta(days=30)), ("expiring_7", timedelta(days=7)),
                   ("expired", timedelta(0)))
@@ -36,7 +36,7 @@ class AssignmentState:
     user_id: int
     kind: str
     target: str
-    due_at: datetime
+    due_on: date  # a day in the organisation's time zone
     progress: Progress
 
 
@@ -49,17 +49,25 @@ class HeldCertificate:
     track: Mapping[str, Any]  # the track's content: its renewal window
 
 
-def for_assignment(assignment: AssignmentState, now: datetime) -> Reminder | None:
-    """Overdue, or not completed and due within three days."""
+def due_soon_before(now: datetime, zone: tzinfo) -> date:
+    """Assignments due on a day before this one are due soon (they become overdue within
+    ``DUE_SOON``) or already overdue: ``due_on < due_soon_before(now, zone)``, in Python and
+    in SQL alike."""
+    return local_day(now + DUE_SOON, zone)
+
+
+def for_assignment(assignment: AssignmentState, now: datetime, zone: tzinfo) -> Reminder | None:
+    """Overdue, or not completed and overdue within three days. ``detail["due"]`` is the
+    due date as an ISO date ("2026-12-15")."""
     a = assignment
     if a.progress == Progress.OVERDUE:
         kind, ref = "overdue", f"assignment:{a.id}:overdue"
-    elif a.progress != Progress.COMPLETED and a.due_at - now <= DUE_SOON:
+    elif a.progress != Progress.COMPLETED and a.due_on < due_soon_before(now, zone):
         kind, ref = "due_soon", f"assignment:{a.id}:soon"
     else:
         return None
     return Reminder(a.user_id, kind, ref,
-                    {"kind": a.kind, "target": a.target, "due": a.due_at.isoformat()})
+                    {"kind": a.kind, "target": a.target, "due": a.due_on.isoformat()})
 
 
 def certificate_notices(expires_at: datetime, track: Mapping[str, Any], now: datetime) -> list[str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import literal, select, union_all
 
 from trainingapp.extensions import db
@@ -25,7 +27,7 @@ from trainingapp.models import (
     User,
     utcnow,
 )
-from trainingapp.rules.assignments import Progress, status
+from trainingapp.rules.assignments import Progress, local_day, status
 from trainingapp.rules.certification import evaluate
 from trainingapp.services import audit, certification, notifications
 
@@ -47,39 +49,97 @@ def targets() -> dict[str, dict[str, dict[str, str]]]:
     }
 
 
+def zone() -> ZoneInfo:
+    """The organisation's time zone (``TRAININGAPP_TIMEZONE``): a due date is a day there."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def today(now: datetime) -> date:
+    """The organisation's calendar date at ``now``."""
+    return local_day(now, zone())
+
+
+def already_assigned(people: Iterable[User], kind: str, target: str) -> list[Assignment]:
+    """The assignments of this very thing that some of ``people`` have already, by name."""
+    ids = [p.id for p in people]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Assignment).where(
+        Assignment.kind == kind, Assignment.target == target,
+        Assignment.user_id.in_(ids)).order_by(Assignment.due_on, Assignment.id)))
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """What ``assign`` did: people newly given it, people whose assignment it changed, and
+    people who had it already and kept it as it was."""
+
+    added: int = 0
+    changed: int = 0
+    kept: int = 0
+
+    @property
+    def reached(self) -> int:
+        return self.added + self.changed
+
+
 def assign(actor: User | None, people: Iterable[User], kind: str, target: str,
-           due_at: datetime, note: str = "", origin: str = "manual") -> int:
-    """Assign to each person (an existing assignment of the same thing gets the new due
-    date and note). Returns how many people it reached."""
+           due_on: date, note: str = "", origin: str = "manual", *,
+           replace: bool = False) -> Assigned:
+    """Assign to each person, due on ``due_on`` (a day in the organisation's zone). Someone
+    who has it already keeps their due date and note, unless ``replace`` (the assigner saw
+    them and confirmed): then the new due date applies, and the new note if one is given;
+    the change is recorded (a due-date extension and an audit event)."""
+    if isinstance(due_on, datetime) or not isinstance(due_on, date):
+        raise TypeError("due_on is a day (datetime.date), not an instant")
     if target not in targets().get(kind, {}):
         raise AssignmentError(f"nothing to assign called {kind}:{target}")
     people = list(people)
-    existing = {a.user_id: a for a in db.session.scalars(select(Assignment).where(
-        Assignment.kind == kind, Assignment.target == target,
-        Assignment.user_id.in_([p.id for p in people])))}
+    note = note.strip()
+    existing = {a.user_id: a for a in already_assigned(people, kind, target)}
+    added = changed = kept = 0
     for person in people:
         current = existing.get(person.id)
         if current is None:
             db.session.add(Assignment(user_id=person.id, kind=AssignmentKind(kind), target=target,
-                                      due_at=due_at, note=note.strip(), origin=origin,
+                                      due_on=due_on, note=note, origin=origin,
                                       assigned_by_id=actor.id if actor else None))
+            audit.record("assigned", actor=actor, subject=person, kind=kind, target=target,
+                         due=due_on.isoformat(), origin=origin)
+            added += 1
+        elif replace:
+            _change(actor, current, due_on, note)
+            changed += 1
         else:
-            current.due_at, current.note = due_at, note.strip() or current.note
-        audit.record("assigned", actor=actor, subject=person, kind=kind, target=target,
-                     due_at=due_at.isoformat(), origin=origin)
+            kept += 1
+            continue
         db.session.flush()
-        notifications.notify(person.id, "assigned", f"assigned:{kind}:{target}:{due_at:%Y%m%d}",
+        notifications.notify(person.id, "assigned", f"assigned:{kind}:{target}:{due_on:%Y%m%d}",
                              utcnow(), {"kind": kind, "target": target,
-                                        "due": due_at.isoformat()})
-    return len(people)
+                                        "due": due_on.isoformat()})
+    return Assigned(added, changed, kept)
+
+
+def _change(actor: User | None, assignment: Assignment, due_on: date, note: str) -> None:
+    """Assigned again, confirmed: the new due date (recorded as an extension) and note."""
+    previous_due, previous_note = assignment.due_on, assignment.note
+    new_note = note or previous_note
+    if due_on != previous_due and actor is not None:
+        db.session.add(DueDateExtension(assignment_id=assignment.id, previous_due_on=previous_due,
+                                        new_due_on=due_on, reason=note, extended_by_id=actor.id))
+    audit.record("assignment_changed", actor=actor, subject_id=assignment.user_id,
+                 assignment=assignment.id, kind=assignment.kind.value,
+                 target=assignment.target, previous_due=previous_due.isoformat(),
+                 due=due_on.isoformat(), previous_note=previous_note, note=new_note)
+    assignment.due_on, assignment.note = due_on, new_note
 
 
 def onboard(person: User, now: datetime, origin: str = "onboarding") -> int:
     """Assign the tracks the person's position requires, due N days (set per track) after
-    the hire date, or after today for a position change."""
+    the hire date, or after today (in the organisation's zone) for a position change."""
     code = certification.position_code(person)
-    start = (datetime.combine(person.hire_date, time(9), tzinfo=UTC)
-             if origin == "onboarding" and person.hire_date else now)
+    start = (person.hire_date if origin == "onboarding" and person.hire_date
+             else today(now))
     count = 0
     for track in certification.tracks_for_position(code, certification.live_tracks()):
         already = db.session.scalar(select(Assignment.id).where(
@@ -88,25 +148,21 @@ def onboard(person: User, now: datetime, origin: str = "onboarding") -> int:
         if already is None:
             count += assign(None, [person], "track", track.slug,
                             start + timedelta(days=track.content.get("due_days", 30)),
-                            origin=origin)
+                            origin=origin).reached
     return count
 
 
-def extend(actor: User, assignment: Assignment, new_due: datetime, reason: str) -> None:
+def extend(actor: User, assignment: Assignment, new_due: date, reason: str) -> None:
+    """Move a due date, saying why."""
     if not reason.strip():
         raise AssignmentError("reason required")
     db.session.add(DueDateExtension(assignment_id=assignment.id,
-                                    previous_due_at=assignment.due_at, new_due_at=new_due,
+                                    previous_due_on=assignment.due_on, new_due_on=new_due,
                                     reason=reason.strip(), extended_by_id=actor.id))
     audit.record("due_date_extended", actor=actor, subject_id=assignment.user_id,
-                 assignment=assignment.id, previous=assignment.due_at.isoformat(),
+                 assignment=assignment.id, previous=assignment.due_on.isoformat(),
                  new=new_due.isoformat(), reason=reason.strip())
-    assignment.due_at = new_due
-
-
-def due_at_end_of(day: date) -> datetime:
-    """Due on ``day``: due until the end of that day (in UTC)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+    assignment.due_on = new_due
 
 
 def get(assignment_id: int) -> Assignment | None:
@@ -155,6 +211,7 @@ def for_people(people: Sequence[User], now: datetime) -> dict[int, list[Assignme
     statuses = {s.user.id: s for s in certification.statuses(people, now)}
     tracks = {t.slug: t for t in certification.live_tracks()}
     started = _started(ids)
+    here = zone()
     for row in rows:
         person = statuses[row.user_id]
         decision = None
@@ -165,9 +222,9 @@ def for_people(people: Sequence[User], now: datetime) -> dict[int, list[Assignme
                                     [certification.as_rule(c) for c in
                                      person.certificates.get(row.target, [])],
                                     person.evidence, now)
-        progress = status(row.kind.value, row.target, row.due_at, now, person.evidence,
-                          started.get(row.user_id, set()), decision)
+        progress = status(row.kind.value, row.target, row.due_on, now, person.evidence,
+                          started.get(row.user_id, set()), decision, zone=here)
         found[row.user_id].append(AssignmentView(row, progress))
     for views in found.values():
-        views.sort(key=lambda v: (ORDER[v.progress], v.assignment.due_at))
+        views.sort(key=lambda v: (ORDER[v.progress], v.assignment.due_on))
     return found

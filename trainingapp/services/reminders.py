@@ -25,8 +25,11 @@ def queue_due(now: datetime) -> int:
 
 
 def _assignments_due(now: datetime) -> Iterator[rules.Reminder]:
-    """Active people with assignments, a chunk at a time."""
+    """Active people with an assignment due soon or overdue (chosen in SQL by the rule's
+    own boundary), a chunk at a time."""
+    zone = assignments.zone()
     ids = db.session.scalars(select(Assignment.user_id).distinct()
+                             .where(Assignment.due_on < rules.due_soon_before(now, zone))
                              .order_by(Assignment.user_id)).all()
     for start in range(0, len(ids), CHUNK):
         people = db.session.scalars(select(User).where(User.id.in_(ids[start:start + CHUNK]),
@@ -35,7 +38,7 @@ def _assignments_due(now: datetime) -> Iterator[rules.Reminder]:
             for view in views:
                 a = view.assignment
                 reminder = rules.for_assignment(rules.AssignmentState(
-                    a.id, a.user_id, a.kind.value, a.target, a.due_at, view.progress), now)
+                    a.id, a.user_id, a.kind.value, a.target, a.due_on, view.progress), now, zone)
                 if reminder is not None:
                     yield reminder
 
