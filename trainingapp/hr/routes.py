@@ -1,6 +1,7 @@
 """/hr: certification status across the company."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -54,10 +55,11 @@ def matrix_page() -> Response | str:
         rows = matrix.export_rows(filters, now)
         audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
         unit_of_work.commit()
-        return exports.download(rows, "certification-matrix", export)
+        return exports.download(rows, "certification-matrix", export,
+                                sheet=_("Certification matrix"))
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
                            groups=people.groups(team_limit=people.TEAMS_LISTED),
-                           statuses=matrix.STATUSES, now=now)
+                           statuses=matrix.STATUSES, labels=matrix.STATUS_LABELS, now=now)
 
 
 @bp.route("/satisfaction", methods=["GET", "POST"])
