@@ -255,3 +255,19 @@ def test_with_many_teams_the_filter_takes_a_team_code(app, hr_client, make_user,
     typed = hr_client.get("/hr/matrix?team=t2").get_data(as_text=True)
     assert '<input type="text" id="team" name="team" value="t2"' in typed
     assert "TT02" in typed and "TT01" not in typed
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_page_shows_statuses_and_tracks_by_name(app, client, make_user, language):
+    from tests.views.test_analysis_words import visible_text
+
+    sync_fixture_bank(app, "cert_bank")
+    login(client, make_user(roles=(Role.HR,), team="hq", language=language).employee_no)
+    people = [make_user(f"V00{i}", team="t1") for i in (1, 2)]
+    _cert(app, people[0].id, days_left=20)
+    text = visible_text(client.get("/hr/matrix").get_data(as_text=True))
+    words = WORDS[language]
+    assert words["track"] in text and words["renewal"] in text and words["none"] in text
+    assert not ISO_DATE.search(text)
+    codes = ("none", "renewal_due", "in_progress", "not_started", "hotline-agent")
+    assert [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)] == []
