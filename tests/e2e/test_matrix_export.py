@@ -89,3 +89,50 @@ def test_hr_downloads_the_matrix_in_words_in_either_language(page, live_app):
     _check([[c.value or "" for c in row] for row in cells], "zh", team)
     sly = next(row[1] for row in cells if row[0].value == "XF001")
     assert (sly.value, sly.data_type) == (SLY, "s")  # text as text, without an apostrophe
+
+
+def _a_finished_attempt_with_a_report(live_app):  # type: ignore[no-untyped-def]
+    """A hotline agent of their own hands in the etiquette quiz and reports a question."""
+    from datetime import timedelta
+
+    from trainingapp.models import Module, User, utcnow
+    from trainingapp.services import quizzes
+    from trainingapp.services.quizzes import SavedAnswer
+
+    with live_app.app_context():
+        if accounts.get_by_employee_no("XA001") is None:
+            agent = db.session.scalar(select(Position).filter_by(code="hotline-agent"))
+            accounts.create_user(employee_no="XA001", full_name="Analysed agent",
+                                 password=None, position=agent)
+            db.session.commit()
+        person = db.session.scalar(select(User).filter_by(employee_no="XA001"))
+        module = db.session.scalar(select(Module).filter_by(slug="etiquette"))
+        now = utcnow() - timedelta(hours=2)
+        attempt = quizzes.start(person, module, now)
+        items = quizzes.questions_of(attempt)
+        quizzes.save_answers(attempt, [SavedAnswer(i.position, True, False) for i in items], now)
+        quizzes.submit(attempt, now + timedelta(minutes=5))
+        first = items[0]
+        quizzes.report_problem(person, attempt, first.position, "unclear", "Two readings.")
+        db.session.commit()
+        return first.version.question_id
+
+
+def test_the_analysis_pages_read_in_words(page, live_app):
+    from trainingapp.models import Question
+
+    question_id = _a_finished_attempt_with_a_report(live_app)
+    with live_app.app_context():
+        bank_id = db.session.get(Question, question_id).bank_id
+    sign_in(page, "H0001")
+    for name, path in (("analysis-module", "/analysis/modules/etiquette"),
+                       ("analysis-question", f"/analysis/questions/{bank_id}"),
+                       ("analysis-call", "/analysis/calls/billing-dispute"),
+                       ("hr-overview-months", "/hr/")):
+        assert page.goto(path).status == 200, path
+        assert serious_violations(page) == [], path
+        screenshot(page, name)
+        main = page.locator("main").inner_text()
+        assert bank_id not in main and "true_false" not in main, path
+        if name == "analysis-question":
+            assert "The question is unclear" in main and "Open" in main
