@@ -105,3 +105,25 @@ def test_analysis_and_hr_pages_name_things_in_words(hr_client, language):
         assert not ISO.search(text), (path, ISO.search(text))
         if path != "/hr/satisfaction":
             assert not ISO_MONTH.search(text), (path, ISO_MONTH.search(text))
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", ["The satisfaction “lots” is not a number.", "No employee has the number NOBODY.",
+            "The period “autumn” is neither a quarter nor a month"]),
+    ("zh", ["满意度“lots”不是数字。", "没有工号为 NOBODY 的员工。", "期间“autumn”既不是季度也不是月份"]),
+])
+def test_a_satisfaction_file_with_errors_is_answered_in_words(app, client, make_user,
+                                                             language, said):
+    import io
+
+    from tests.conftest import csrf_token
+
+    make_user("T6801", team="t1")
+    login(client, make_user(roles=(Role.HR,), language=language).employee_no)
+    bad = "工号,期间,满意度\nT6801,2026-Q4,lots\nNOBODY,2026-Q4,80\nT6801,autumn,80\n"
+    page = client.post("/hr/satisfaction", data={
+        "csrf_token": csrf_token(client, "/hr/satisfaction"),
+        "file": (io.BytesIO(bad.encode()), "s.csv")}, content_type="multipart/form-data")
+    text = visible_text(page.get_data(as_text=True))
+    assert all(s in text for s in said), text
+    assert "employee_no:" not in text and "'" not in text  # no field key, no Python repr
