@@ -1,5 +1,6 @@
 """The HR certification matrix: statuses from certificates, filters, counts, paging,
-exports in the reader's words (formulas neutralised in CSV, text cells in XLSX), and a query count that does not grow."""
+exports in the reader's words (formulas neutralised in CSV, text cells in XLSX), and a
+query count that does not grow."""
 
 import csv
 import io
@@ -154,7 +155,8 @@ def _assert_in_words(rows, language):
     assert certified["Team"] == "Team t1" and certified["Site"] == "Test site"
     assert certified["Position"] == words["position"] and certified["Track"] == words["track"]
     assert certified["Track code (for systems)"] == "hotline-agent"  # the machine column
-    assert certified["Status"] == words["certified"] and words["day"].match(certified["Valid until"])
+    assert certified["Status"] == words["certified"]
+    assert words["day"].match(certified["Valid until"])
     assert waiting["Status"] == words["none"] and waiting["Valid until"] == ""
     assert due["Status"] == words["renewal"] and words["day"].match(due["Valid until"])
     for row in rows[1:]:  # codes only in the machine column, dates never as ISO
@@ -218,7 +220,7 @@ def test_exports_read_columns_in_a_constant_number_of_queries(app, hr_client, ma
         make_user(f"C{i:03d}", team="t1")
     with count_queries(app) as large:
         hr_client.get("/hr/matrix?export=xlsx")
-    assert len(small) == len(large) <= 8, large
+    assert len(small) == len(large) <= 4, large  # the viewer, the cells with their columns, audit
 
 
 def test_a_page_past_the_last_shows_the_last_page_and_says_so(app, hr_client, make_user):
