@@ -28,7 +28,7 @@ def test_hr_filters_the_matrix_and_downloads_an_export(page):
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert content.startswith("employee_no,name,") and "T0001" in content
+    assert content.startswith("Employee number,Name,Team,") and "T0001" in content
 
 
 def test_a_supervisor_assigns_a_call_to_the_team_and_sees_it_overdue(page, live_app):

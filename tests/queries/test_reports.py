@@ -31,8 +31,8 @@ def test_share_and_expiries_follow_the_certificates(app, make_user):
         share = reports.certified_share(now)
         assert [round(b.value) for b in share[-5:]] == [0, 25, 25, 50, 50]
         expiring = {b.label: b.value for b in reports.expiring_per_month(now)}
-        assert expiring[f"{add_months(start, 1):%Y-%m}"] == 1  # the other one
-        assert expiring[f"{add_months(start, 2):%Y-%m}"] == 0  # renewed: not counted
+        assert expiring[f"{add_months(start, 1):%b %Y}"] == 1  # the other one, by its month
+        assert expiring[f"{add_months(start, 2):%b %Y}"] == 0  # renewed: not counted
         assert len(expiring) == 12
 
 

@@ -40,8 +40,9 @@ def test_hr_imports_satisfaction_all_or_nothing(app, client, make_user):
     page = client.post("/hr/satisfaction", data={"csrf_token": token,
                                                   "file": (io.BytesIO(bad.encode()), "s.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)
-    assert "Nothing was imported" in page and "&#39;lots&#39; is not a number" in page
-    assert "no employee NOBODY" in page and "&#39;autumn&#39;" in page
+    assert "Nothing was imported" in page and "The satisfaction “lots” is not a number" in page
+    assert "No employee has the number NOBODY" in page
+    assert "The period “autumn” is neither a quarter nor a month" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
     good = "工号,期间,满意度\nT6701,2026-Q4,92%\nT6702,2026-11,88.5\n"

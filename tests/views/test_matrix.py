@@ -1,7 +1,10 @@
 """The HR certification matrix: statuses from certificates, filters, counts, paging,
-exports with formula cells neutralised, and a query count that does not grow."""
+exports in the reader's words (formulas neutralised in CSV, text cells in XLSX), and a
+query count that does not grow."""
 
+import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -119,18 +122,115 @@ def test_pages_of_fifty(app, hr_client, make_user):
     assert "P049" in second and "P048" not in second
 
 
-def test_exports_cover_the_filtered_view_and_neutralise_formulas(app, hr_client, make_user):
-    make_user("X001", team="t1")
-    with app.app_context():
-        sly = db.session.scalar(select(User).where(User.employee_no == "X001"))
-        sly.full_name = "=HYPERLINK(\"http://evil\")"
-        db.session.commit()
-    csv_text = hr_client.get("/hr/matrix?export=csv").get_data(as_text=True)
-    assert "'=HYPERLINK" in csv_text and "\n=HYPERLINK" not in csv_text
-    xlsx = hr_client.get("/hr/matrix?export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    names = [row[1] for row in sheet.iter_rows(values_only=True)]
-    assert names[0] == "name" and "'=HYPERLINK(\"http://evil\")" in names
+CODES = {"none", "certified", "renewal_due", "expired", "revoked", "in_progress",
+         "not_started", "hotline-agent", "t1", "hq"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+HEADERS = {"en": ["Employee number", "Name", "Team", "Site", "Position", "Track",
+                  "Track code (for systems)", "Status", "Valid until"],
+           "zh": ["工号", "姓名", "班组", "地点", "岗位", "认证", "认证代码（供系统读取）", "状态",
+                  "有效期至"]}
+WORDS = {"en": {"track": "Hotline agent certification", "position": "Hotline agent",
+                "certified": "Certified", "none": "Not certified", "renewal": "Renewal due",
+                "day": re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}$")},
+         "zh": {"track": "热线客服上岗认证", "position": "热线客服代表", "certified": "已认证",
+                "none": "未认证", "renewal": "待续期",
+                "day": re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")}}
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def _xlsx(response):
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    return sheet, [[c.value if c.value is not None else "" for c in row]
+                   for row in sheet.iter_rows()]
+
+
+def _assert_in_words(rows, language):
+    words = WORDS[language]
+    assert rows[0] == HEADERS[language]
+    by_person = {row[0]: dict(zip(HEADERS["en"], row, strict=True)) for row in rows[1:]}
+    certified, waiting, due = by_person["W001"], by_person["W002"], by_person["W003"]
+    assert certified["Team"] == "Team t1" and certified["Site"] == "Test site"
+    assert certified["Position"] == words["position"] and certified["Track"] == words["track"]
+    assert certified["Track code (for systems)"] == "hotline-agent"  # the machine column
+    assert certified["Status"] == words["certified"]
+    assert words["day"].match(certified["Valid until"])
+    assert waiting["Status"] == words["none"] and waiting["Valid until"] == ""
+    assert due["Status"] == words["renewal"] and words["day"].match(due["Valid until"])
+    for row in rows[1:]:  # codes only in the machine column, dates never as ISO
+        shown = row[1:6] + row[7:]
+        assert not set(shown) & CODES and not any(ISO_DATE.search(c) for c in shown), row
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_exports_are_in_the_readers_words_with_machine_columns(app, client, make_user,
+                                                                language):
+    sync_fixture_bank(app, "cert_bank")
+    login(client, make_user(roles=(Role.HR,), team="hq", language=language).employee_no)
+    people = [make_user(f"W00{i}", team="t1") for i in (1, 2, 3)]
+    _cert(app, people[0].id, days_left=200)
+    _cert(app, people[2].id, days_left=20)
+    rows = _csv(client.get("/hr/matrix?export=csv"))
+    _assert_in_words(rows, language)
+    sheet, cells = _xlsx(client.get("/hr/matrix?export=xlsx"))
+    _assert_in_words(cells, language)
+    assert sheet.title == {"en": "Certification matrix", "zh": "认证矩阵"}[language]
+    assert sheet.auto_filter.ref == f"A1:I{len(cells)}"  # HR filters any column at once
+    assert len(rows) == len(cells) == 5  # one row per person and required track
+
+
+def test_exports_cover_the_filtered_view_with_every_track_of_those_kept(app, hr_client,
+                                                                        make_user):
+    kept, other = make_user("F001", team="t1"), make_user("F002", team="t1")
+    _cert(app, kept.id, days_left=20)
+    rows = _csv(hr_client.get("/hr/matrix?export=csv&status=renewal_due"))
+    assert [r[0] for r in rows[1:]] == ["F001"] and rows[1][7] == "Renewal due"
+    by_team = _csv(hr_client.get("/hr/matrix?export=csv&team=t1&site=Test+site"))
+    assert [r[0] for r in by_team[1:]] == ["F001", "F002"]
+    assert other.employee_no in {r[0] for r in by_team}
+
+
+SLY = ["=HYPERLINK(\"http://evil\")", "+1 555 0100", "-2+3", "@SUM(A1)"]
+
+
+def test_csv_neutralises_formulas_and_xlsx_stores_them_as_plain_text(app, hr_client,
+                                                                     make_user):
+    for n, name in enumerate(SLY):
+        make_user(f"X00{n}", team="t1")
+        with app.app_context():
+            db.session.scalar(select(User).where(User.employee_no == f"X00{n}")).full_name = name
+            db.session.commit()
+    names = [r[1] for r in _csv(hr_client.get("/hr/matrix?export=csv"))]
+    assert all("'" + name in names for name in SLY)  # CSV has no types: an apostrophe
+    sheet, _cells = _xlsx(hr_client.get("/hr/matrix?export=xlsx"))
+    stored = {c.value: c.data_type for c in next(sheet.iter_cols(min_col=2, max_col=2))}
+    for name in SLY:  # the text itself, as a text cell: no formula, no apostrophe
+        assert stored[name] == "s", name
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_exports_read_columns_in_a_constant_number_of_queries(app, hr_client, make_user):
+    make_user("C000", team="t1")
+    hr_client.get("/hr/matrix?export=csv")
+    with count_queries(app) as small:
+        hr_client.get("/hr/matrix?export=xlsx")
+    for i in range(1, 25):
+        make_user(f"C{i:03d}", team="t1")
+    with count_queries(app) as large:
+        hr_client.get("/hr/matrix?export=xlsx")
+    assert len(small) == len(large) <= 4, large  # the viewer, the cells with their columns, audit
+
+
+def test_a_page_past_the_last_shows_the_last_page_and_says_so(app, hr_client, make_user):
+    for i in range(55):
+        make_user(f"L{i:03d}", team="t1")
+    page = hr_client.get("/hr/matrix?page=999").get_data(as_text=True)
+    assert "Page 2 of 2" in page and "L054" in page and "There is no page 999" in page
+    assert 'page=1"' in page and "page=3" not in page  # the pager goes back, not on
+    empty = hr_client.get("/hr/matrix?page=999&team=nobody").get_data(as_text=True)
+    assert "Nobody matches these filters." in empty and "There is no page" not in empty
 
 
 def test_query_count_does_not_grow_with_ten_times_the_people(app, hr_client, make_user):
@@ -157,3 +257,19 @@ def test_with_many_teams_the_filter_takes_a_team_code(app, hr_client, make_user,
     typed = hr_client.get("/hr/matrix?team=t2").get_data(as_text=True)
     assert '<input type="text" id="team" name="team" value="t2"' in typed
     assert "TT02" in typed and "TT01" not in typed
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_page_shows_statuses_and_tracks_by_name(app, client, make_user, language):
+    from tests.views.test_analysis_words import visible_text
+
+    sync_fixture_bank(app, "cert_bank")
+    login(client, make_user(roles=(Role.HR,), team="hq", language=language).employee_no)
+    people = [make_user(f"V00{i}", team="t1") for i in (1, 2)]
+    _cert(app, people[0].id, days_left=20)
+    text = visible_text(client.get("/hr/matrix").get_data(as_text=True))
+    words = WORDS[language]
+    assert words["track"] in text and words["renewal"] in text and words["none"] in text
+    assert not ISO_DATE.search(text)
+    codes = ("none", "renewal_due", "in_progress", "not_started", "hotline-agent")
+    assert [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)] == []

@@ -1,6 +1,8 @@
 """/hr: certification status across the company."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,6 +17,14 @@ from trainingapp.services import assignments, audit, evaluations, staff_import
 
 bp = Blueprint("hr", __name__)
 role_required(bp, Role.HR)
+
+SATISFACTION_ERRORS = {  # what is wrong with a row of a satisfaction file, by its code
+    "not_a_number": _l("The satisfaction “%(given)s” is not a number."),
+    "out_of_range": _l("The satisfaction “%(given)s” is not a percentage from 0 to 100."),
+    "bad_period": _l("The period “%(given)s” is neither a quarter nor a month: write "
+                     "2026-Q4 or 2026-11."),
+    "unknown_employee": _l("No employee has the number %(given)s."),
+}
 
 
 @bp.get("/")
@@ -55,10 +65,11 @@ def matrix_page() -> Response | str:
         rows = matrix.export_rows(filters, now)
         audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
         unit_of_work.commit()
-        return exports.download(rows, "certification-matrix", export)
+        return exports.download(rows, "certification-matrix", export,
+                                sheet=_("Certification matrix"))
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
                            groups=people.groups(team_limit=people.TEAMS_LISTED),
-                           statuses=matrix.STATUSES, now=now)
+                           statuses=matrix.STATUSES, labels=matrix.STATUS_LABELS, now=now)
 
 
 @bp.route("/satisfaction", methods=["GET", "POST"])
@@ -79,4 +90,5 @@ def satisfaction() -> Response | str:
                 flash(ngettext("Imported %(num)d figure.", "Imported %(num)d figures.", count),
                       "success")
                 return redirect(url_for(".satisfaction"))
-    return render_template("hr/satisfaction.html", form=form, rows=rows)
+    return render_template("hr/satisfaction.html", form=form, rows=rows,
+                           errors=SATISFACTION_ERRORS)

@@ -1,5 +1,8 @@
 """What content owners read: item analysis of a module's questions and the trainees'
-reports on them, and how practice calls went (pass rate, dimensions, choices per turn)."""
+reports on them, and how practice calls went (pass rate, dimensions, choices per turn).
+Pages name a question by its stem, a report by its kind and status in words, and a
+call's turn by its number and what the customer said before it: never a bank id or a
+node's slug (those stay in the addresses)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager
 
 from trainingapp.extensions import db
@@ -29,6 +33,7 @@ from trainingapp.models import (
 from trainingapp.rules import analysis
 
 FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
+REPORT_STATUSES = {ReportStatus.OPEN: _l("Open"), ReportStatus.RESOLVED: _l("Resolved")}
 
 
 def module_responses(module: Module) -> list[analysis.Response]:
@@ -53,6 +58,7 @@ class ModuleAnalysis:
     items: list[analysis.ItemStats]
     questions: dict[str, Question]
     open_reports: dict[str, int]
+    stems: dict[str, dict[str, str]]  # bank id → the current version's stem
 
 
 def _worst_first(item: analysis.ItemStats) -> tuple[bool, float, str]:
@@ -65,8 +71,13 @@ def analyse_module(module: Module) -> ModuleAnalysis:
         select(QuizAttempt.score, QuizAttempt.passed)
         .where(QuizAttempt.module_id == module.id, QuizAttempt.status.in_(FINISHED))
     ).all()
-    questions = {q.bank_id: q for q in db.session.scalars(
-        select(Question).where(Question.module_id == module.id))}
+    questions, stems = {}, {}
+    for question, content in db.session.execute(
+        select(Question, QuestionVersion.content)
+        .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
+                                    QuestionVersion.version == Question.current_version))
+        .where(Question.module_id == module.id)):
+        questions[question.bank_id], stems[question.bank_id] = question, content.get("stem")
     reports = dict(db.session.execute(
         select(Question.bank_id, func.count(QuestionReport.id))
         .join(QuestionVersion, QuestionVersion.id == QuestionReport.question_version_id)
@@ -82,7 +93,15 @@ def analyse_module(module: Module) -> ModuleAnalysis:
         items=sorted(analysis.item_statistics(module_responses(module)), key=_worst_first),
         questions=questions,
         open_reports=reports,
+        stems=stems,
     )
+
+
+def stem_of(question: Question) -> dict[str, str] | None:
+    """The current version's stem: what the question is called on the pages."""
+    return db.session.scalar(select(QuestionVersion.content).where(
+        QuestionVersion.question_id == question.id,
+        QuestionVersion.version == question.current_version)).get("stem")
 
 
 def get_question(bank_id: str) -> Question | None:
@@ -156,3 +175,20 @@ def current_call_content(call: Call) -> dict[str, Any]:
     return db.session.scalar(select(CallVersion.content).where(
         CallVersion.call_id == call.id,
         CallVersion.version == call.current_version))
+
+
+@dataclass(frozen=True)
+class Turn:
+    node: str  # the node's id, to find its choices; never shown
+    number: int
+    prompt: dict[str, str] | None  # what the customer said just before, if anyone did
+
+
+def choice_turns(content: dict[str, Any]) -> list[Turn]:
+    """The call's choice turns in the order of the file, numbered from 1, each with the
+    customer's line that leads to it."""
+    nodes = content["call"]["nodes"]
+    said = {node["next"]: node.get("say") for node in nodes.values()
+            if node.get("type") == "customer" and node.get("next")}
+    choices = [node_id for node_id, node in nodes.items() if node.get("type") == "choice"]
+    return [Turn(node_id, n, said.get(node_id)) for n, node_id in enumerate(choices, 1)]

@@ -2,6 +2,10 @@
 cell's certificate status worked out in SQL, so that filtering, counting and paging stay
 fast at 100,000 people.
 
+The page and the exports show a status by its label (``STATUS_LABELS``) and a track by
+its title, in the reader's language; the exports keep the employee number and the track
+code for systems.
+
 A cell's status comes from the certificates alone: certified, renewal_due, expired,
 revoked, or none (not certified yet); the person's training record explains the rest.
 The SQL asks the questions ``rules.certification.evaluate`` asks, with the rule's own
@@ -16,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Select,
     and_,
@@ -32,6 +38,7 @@ from sqlalchemy.orm import aliased
 
 from trainingapp.caches import process_cache
 from trainingapp.extensions import db
+from trainingapp.i18n import current_language, day, text_in
 from trainingapp.models import Certification, Position, Team, User
 from trainingapp.models.base import UTCDateTime
 from trainingapp.rules import certification as rules
@@ -41,6 +48,10 @@ from trainingapp.services import certification
 NOT_CERTIFIED = "none"  # not started or in progress: the training record says which
 STATUSES = (Status.CERTIFIED.value, Status.RENEWAL_DUE.value, Status.EXPIRED.value,
             Status.REVOKED.value, NOT_CERTIFIED)
+STATUS_LABELS = {Status.CERTIFIED.value: _l("Certified"),
+                 Status.RENEWAL_DUE.value: _l("Renewal due"),
+                 Status.EXPIRED.value: _l("Expired"), Status.REVOKED.value: _l("Revoked"),
+                 NOT_CERTIFIED: _l("Not certified")}
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 PAGE_SIZE = 50
 
@@ -151,11 +162,12 @@ def _cells(now: datetime, user_ids: Sequence[int] | None = None) -> Select[Any] 
     return query.where(User.id.in_(user_ids)) if user_ids is not None else query
 
 
-def _by_group(query: Select[Any], filters: Filters) -> Select[Any]:
-    """Narrow a query over User (with Position joined) by position, team and site."""
+def _by_group(query: Select[Any], filters: Filters, team_joined: bool = False) -> Select[Any]:
+    """Narrow a query over User (with Position joined, and Team when ``team_joined``) by
+    position, team and site."""
     if filters.position:
         query = query.where(Position.code == filters.position)
-    if filters.team or filters.site:
+    if (filters.team or filters.site) and not team_joined:
         query = query.join(Team, Team.id == User.team_id)
     if filters.team:
         query = query.where(Team.code == filters.team)
@@ -188,6 +200,7 @@ class Matrix:
     cells: dict[tuple[int, int], tuple[str, datetime | None]]
     summary: Summary
     filters: Filters
+    asked_page: int = 0  # the page asked for when it was past the last (then the last shown)
 
     @property
     def counts(self) -> dict[int, dict[str, int]]:
@@ -263,10 +276,16 @@ def _kept_people(filters: Filters) -> Select[Any]:
 
 
 def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix:
-    """The filtered matrix, one page of people: a constant number of queries."""
+    """The filtered matrix, one page of people: a constant number of queries. A page past
+    the last shows the last (``asked_page`` says which was asked for)."""
     tracks = certification.live_tracks()
     if not tracks:
         return Matrix(tracks, [], {}, Summary({}, 0, now), filters)
+    counted = summary(filters, now)
+    last = max(1, -(-counted.total // page_size))
+    asked = filters.page if filters.page > last else 0
+    if asked:
+        filters = replace(filters, page=last)
     people = _page_of_people(filters, now, page_size)
     shown = {}
     if people:
@@ -274,27 +293,44 @@ def build(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Matrix
         assert page_cells is not None
         for user_id, track_id, status, until in db.session.execute(page_cells):
             shown[(user_id, track_id)] = (status, until)
-    return Matrix(tracks, people, shown, summary(filters, now), filters)
+    return Matrix(tracks, people, shown, counted, filters, asked)
 
 
 def export_rows(filters: Filters, now: datetime) -> list[list[str]]:
-    """Every row of the filtered view (not only the page), for CSV or XLSX."""
-    tracks = certification.live_tracks()
-    header = ["employee_no", "name"] + [t.slug for t in tracks]
-    rows = [header]
-    if not tracks:
-        return rows
-    people = _page_of_people(replace(filters, page=1), now, page_size=10_000_000)
+    """Every cell of the filtered view (not only the page) for CSV or XLSX, in one query
+    of the columns shown, never ORM objects.
+
+    One row per person and required track, not one column per track: a spreadsheet
+    filters a status or a track in one column, a person needing two tracks is two rows,
+    and a new track adds rows, not columns, so a system reading the file finds the same
+    columns in the same order whatever the tracks. Headers, statuses, titles, positions
+    and dates are in the reader's language; the employee number and the track code are
+    there for systems."""
+    tracks = {t.id: t for t in certification.live_tracks()}
+    rows = [[_("Employee number"), _("Name"), _("Team"), _("Site"), _("Position"),
+             _("Track"), _("Track code (for systems)"), _("Status"), _("Valid until")]]
     base = _cells(now)
-    assert base is not None
-    cells = {(user_id, track_id): (status, until)
-             for user_id, track_id, status, until in db.session.execute(
-                 _by_group(base, filters))}
-    for person in people:
-        row = [person.employee_no, person.full_name]
-        for track in tracks:
-            status, until = cells.get((person.id, track.id), ("", None))
-            row.append(f"{status} {until:%Y-%m-%d}".strip() if until and until != FOREVER
-                       else status)
-        rows.append(row)
+    if base is None:
+        return rows
+    cells = _by_group(base.add_columns(User.employee_no, User.full_name,
+                                       Position.name_zh if current_language() == "zh"
+                                       else Position.name_en, Team.name, Team.site)
+                      .outerjoin(Team, Team.id == User.team_id), filters, team_joined=True)
+    if filters.status or filters.expiring_days:  # all the cells of the people kept
+        kept = cells.subquery("cells")
+        cells = cells.where(User.id.in_(select(_people_matching(kept, filters, now)
+                                               .subquery().c.user_id)))
+    order = case({track_id: n for n, track_id in enumerate(tracks)},
+                 value=base.selected_columns.track_id, else_=len(tracks))
+    for (_user, track_id, status, until, number, name, position, team,
+         site) in db.session.execute(cells.order_by(User.employee_no, order)):
+        track = tracks[track_id]
+        rows.append([number, name, team or "", site or "", position, text_in(track.title),
+                     track.slug, str(STATUS_LABELS[status]), _valid_until(until)])
     return rows
+
+
+def _valid_until(until: datetime | None) -> str:
+    if until is None:
+        return ""
+    return _("Does not expire") if until >= FOREVER else day(until)

@@ -1,10 +1,13 @@
-"""Company-wide figures for HR's charts, aggregated in SQL."""
+"""Company-wide figures for HR's charts, aggregated in SQL; months are labelled as the
+reader's locale writes them ("Nov 2026", "2026年11月")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from sqlalchemy import and_, case, func, or_, select
 
 from trainingapp.extensions import db
@@ -28,6 +31,11 @@ class Bar:
     count: int = 0
 
 
+def _month(moment: datetime) -> str:
+    """A month as a chart's label: the month of the date, not a time, so no time zone."""
+    return format_skeleton("yMMM", moment.date(), locale=get_locale())
+
+
 def _month_starts(now: datetime, back: int, ahead: int) -> list[datetime]:
     first = datetime(now.year, now.month, 1, tzinfo=UTC)
     return [add_months(first, n) for n in range(-back, ahead + 1)]
@@ -46,7 +54,7 @@ def certified_share(now: datetime, months: int = 12) -> list[Bar]:
                    or_(Certification.expires_at.is_(None), Certification.expires_at > moment),
                    or_(Certification.revoked_at.is_(None), Certification.revoked_at > moment))
         ) or 0
-        bars.append(Bar(f"{moment:%Y-%m}", 100 * held / staff if staff else 0.0, held))
+        bars.append(Bar(_month(moment), 100 * held / staff if staff else 0.0, held))
     return bars
 
 
@@ -63,7 +71,7 @@ def expiring_per_month(now: datetime, months: int = 12) -> list[Bar]:
     counts: dict[str, int] = {}
     for moment in ends:
         counts[f"{moment:%Y-%m}"] = counts.get(f"{moment:%Y-%m}", 0) + 1
-    return [Bar(f"{m:%Y-%m}", counts.get(f"{m:%Y-%m}", 0), counts.get(f"{m:%Y-%m}", 0))
+    return [Bar(_month(m), counts.get(f"{m:%Y-%m}", 0), counts.get(f"{m:%Y-%m}", 0))
             for m in _month_starts(now, 0, months - 1)]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainingapp.models import AttemptQuestion
 from trainingapp.models.learning import localized
@@ -226,23 +227,35 @@ def _accepted_texts(content: dict[str, Any], key: dict[str, list[str]], language
 class Kind:
     """``read`` a form into the canonical answer; ``show`` the question on the page;
     ``describe`` an answer in the review; ``describe_key`` the key there (by default
-    described like an answer)."""
+    described like an answer); ``label`` the kind's name as people read it."""
 
     read: Callable[[AttemptQuestion, Form, str], Any]
     show: Callable[[QuestionView, AttemptQuestion, str], None]
     describe: Callable[[dict[str, Any], Any, str], str]
     describe_key: Callable[[dict[str, Any], Any, str], str] | None = None
+    label: str = field(kw_only=True)
 
 
 KINDS: dict[str, Kind] = {
-    "single": Kind(_read_single, _show_choices, _describe_choices),
-    "multiple": Kind(_read_multiple, _show_choices, _describe_choices),
-    "true_false": Kind(_read_true_false, _show_true_false, _describe_value),
-    "numeric": Kind(_read_numeric, _show_value, _describe_number, _number_key),
-    "short_text": Kind(_read_short_text, _show_value, _describe_value, _accepted_texts),
-    "ordering": Kind(_read_ordering, _show_ordering, _describe_ordering),
-    "matching": Kind(_read_matching, _show_matching, _describe_matching),
+    "single": Kind(_read_single, _show_choices, _describe_choices, label=_l("Single choice")),
+    "multiple": Kind(_read_multiple, _show_choices, _describe_choices,
+                     label=_l("Multiple choice")),
+    "true_false": Kind(_read_true_false, _show_true_false, _describe_value,
+                       label=_l("True or false")),
+    "numeric": Kind(_read_numeric, _show_value, _describe_number, _number_key,
+                    label=_l("Numeric answer")),
+    "short_text": Kind(_read_short_text, _show_value, _describe_value, _accepted_texts,
+                       label=_l("Short answer")),
+    "ordering": Kind(_read_ordering, _show_ordering, _describe_ordering,
+                     label=_l("Put in order")),
+    "matching": Kind(_read_matching, _show_matching, _describe_matching,
+                     label=_l("Matching")),
 }
+
+
+def kind_label(name: str) -> str:
+    """A question kind's name as people read it ("True or false", not ``true_false``)."""
+    return str(KINDS[name].label)
 
 
 def field_name(position: int) -> str:

@@ -21,7 +21,7 @@ Canonical answers:
 
 Every other part of a kind is keyed by the same name: its page side in
 ``quizzes/answers.py`` ``KINDS`` (reading a submitted answer, the page view, the review
-text), the page partial ``templates/quizzes/kinds/<name>.html``, the schema entry in the
+text, the kind's name as people read it), the page partial ``templates/quizzes/kinds/<name>.html``, the schema entry in the
 ``Question`` union of ``content/schema.py`` and the GIFT mapping ``content/gift.py``
 ``GIFT_WRITERS`` (None where GIFT cannot express the kind). Adding a kind touches this
 registry and its page side, the schema, one partial and the importers (GIFT, and Moodle

@@ -52,11 +52,16 @@ def of(user_ids: Sequence[int]) -> dict[int, list[Evaluation]]:
 
 @dataclass
 class SatisfactionRow:
+    """A row of the file; ``error`` is what is wrong with it, as a code the page words
+    (``not_a_number``, ``out_of_range``, ``bad_period``, ``unknown_employee``), with the
+    text at fault in ``given``."""
+
     line: int
     employee_no: str
     period: str
     value: float | None
     error: str = ""
+    given: str = ""
 
 
 def plan_satisfaction(filename: str, data: bytes) -> list[SatisfactionRow]:
@@ -71,13 +76,13 @@ def plan_satisfaction(filename: str, data: bytes) -> list[SatisfactionRow]:
         try:
             item.value = float(row.get("satisfaction", "").strip().rstrip("%"))
         except ValueError:
-            item.error = f"satisfaction: {row.get('satisfaction')!r} is not a number"
+            item.error, item.given = "not_a_number", row.get("satisfaction", "")
         if item.value is not None and not 0 <= item.value <= 100:
-            item.error = "satisfaction: a percentage from 0 to 100"
+            item.error, item.given = "out_of_range", row.get("satisfaction", "")
         if not PERIOD.match(item.period):
-            item.error = f"period: {item.period!r}; write 2026-Q4 or 2026-11"
+            item.error, item.given = "bad_period", item.period
         if number not in known:
-            item.error = f"employee_no: no employee {number}"
+            item.error, item.given = "unknown_employee", number
         planned.append(item)
     return planned
 
