@@ -111,3 +111,46 @@ def test_a_supervisor_observes_a_call_of_their_own_team_only(app, client, make_u
     with app.app_context():
         latest = db.session.scalars(select(Observation).order_by(Observation.id.desc())).first()
         assert latest.score == 0 and latest.critical_errors == ["forbidden-phrase"]
+
+
+def test_a_reply_over_the_limit_is_refused_and_kept(app, client, login_as, calls_loaded):
+    login_as()
+    url = _start(client)
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    page = client.get(url).get_data(as_text=True)
+    assert 'maxlength="2000"' in page and "Up to 2,000 characters." in page
+    long = "So sorry! " + "x" * 2000
+    refused = _say(client, url, "explain", long)
+    assert refused.status_code == 422
+    shown = refused.get_data(as_text=True)
+    assert "A reply can be at most 2,000 characters long; yours has 2,010." in shown
+    assert long in shown  # kept in the box, to be shortened
+    with app.app_context():
+        run = db.session.scalar(select(CallRun))
+        assert run.node == "explain" and run.is_open  # nothing taken
+    assert _say(client, url, "explain", long[:2000]).status_code == 302  # 2,000 is fine
+
+
+def test_the_reply_limit_in_chinese(app, client, make_user, calls_loaded):
+    login(client, make_user(language="zh").employee_no)
+    url = _start(client)
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    shown = _say(client, url, "explain", "您" * 2001).get_data(as_text=True)
+    assert "2,001" in shown and "A reply can be" not in shown
+
+
+def test_the_call_clock_counts_from_the_call_s_start(app, client, login_as, calls_loaded,
+                                                    monkeypatch):
+    from datetime import timedelta
+
+    from trainingapp.calls import routes
+
+    login_as()
+    url = _start(client)
+    with app.app_context():
+        started = db.session.scalar(select(CallRun)).started_at
+    monkeypatch.setattr(routes, "utcnow", lambda: started + timedelta(seconds=75))
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-started="75"' in page  # a reload mid-turn keeps the time on the clock

@@ -121,4 +121,4 @@ def test_module_page_query_count_does_not_grow_with_progress(app, client, login_
     _read(client, CLOSING)
     with count_queries(app) as after:
         client.get(MODULE)
-    assert len(before) == len(after) <= 7  # with the clearance banner
+    assert len(before) == len(after) <= 8  # with the clearance banner and the quiz's attempts

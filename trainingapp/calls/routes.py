@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,6 +15,7 @@ from trainingapp.calls.forms import TurnForm
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import CallRun, utcnow
+from trainingapp.rules.calls import REPLY_MAX
 from trainingapp.services import calls
 
 bp = Blueprint("calls", __name__)
@@ -46,20 +48,25 @@ def start(slug: str) -> Response:
     return redirect(url_for(".call", run_id=run.id))
 
 
+def _call_page(run: CallRun, *, reply: str = "", error: str | None = None) -> str:
+    language, now = current_language(), utcnow()
+    return render_template(
+        "calls/call.html", run=run, script=run.version.content["call"],
+        lines=pages.transcript(run, calls.turns_of(run), language),
+        turn=pages.current_turn(run, now, language), now=now, form=ButtonForm(),
+        reply=reply, error=error, reply_max=REPLY_MAX)
+
+
 @bp.get("/runs/<int:run_id>")
 def call(run_id: int) -> Response | str:
     run = _own(run_id)
     if not run.is_open:
         return redirect(url_for(".debrief", run_id=run.id))
-    language = current_language()
-    return render_template(
-        "calls/call.html", run=run, script=run.version.content["call"],
-        lines=pages.transcript(run, calls.turns_of(run), language),
-        turn=pages.current_turn(run, utcnow(), language), form=ButtonForm())
+    return _call_page(run)
 
 
 @bp.post("/runs/<int:run_id>/turn")
-def turn(run_id: int) -> Response:
+def turn(run_id: int) -> Response | tuple[str, int]:
     run = _own(run_id, to_write=True)
     form = TurnForm()
     if not form.validate_on_submit():
@@ -69,6 +76,11 @@ def turn(run_id: int) -> Response:
                                  reply=form.reply.data)
     except calls.TurnRejected as rejected:
         unit_of_work.discard()
+        if str(rejected) == "long":  # the page again, the reply kept, so it can be shortened
+            return _call_page(_own(run_id), reply=form.reply.data or "", error=_(
+                "A reply can be at most %(limit)s characters long; yours has %(length)s. "
+                "Shorten it and say it again.", limit=format_number(REPLY_MAX),
+                length=format_number(len((form.reply.data or "").strip())))), 422
         if str(rejected) == "reply":
             flash(_("Type what you say to the customer."), "warning")
         return redirect(url_for(".call", run_id=run_id))

@@ -12,8 +12,8 @@ from trainingapp.auth.access import role_required
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
-from trainingapp.queries import people
-from trainingapp.queries import learning
+from trainingapp.queries import learning, people
+from trainingapp.quizzes import pages as quiz_pages
 from trainingapp.services import assignments, reading
 
 bp = Blueprint("learning", __name__)
@@ -43,7 +43,8 @@ def index() -> str:
 def module(slug: str) -> str:
     found = learning.get_module(slug) or abort(404)
     return render_template("learning/module.html", module=found,
-                           lessons=learning.lessons_of(found, current_user), form=ButtonForm())
+                           lessons=learning.lessons_of(found, current_user), form=ButtonForm(),
+                           chance=quiz_pages.chance(current_user.id, found, utcnow()))
 
 
 @bp.get("/modules/<slug>/lessons/<lesson_slug>")

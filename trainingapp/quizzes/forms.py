@@ -15,7 +15,12 @@ REPORT_KINDS = {
 }
 
 
+COMMENT_MAX = 2000  # characters of a problem report's details
+
+
 class ReportForm(FlaskForm):
     position = IntegerField(validators=[DataRequired()])
     kind = StringField(_l("What is wrong?"), validators=[AnyOf(list(REPORT_KINDS))])
-    comment = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Details (optional)"), validators=[Length(
+        max=COMMENT_MAX, message=_l("The details can be at most %(max)d characters long; yours have "
+                                    "%(length)d. Shorten them and send the report again."))])
