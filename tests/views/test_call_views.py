@@ -154,3 +154,41 @@ def test_the_call_clock_counts_from_the_call_s_start(app, client, login_as, call
     monkeypatch.setattr(routes, "utcnow", lambda: started + timedelta(seconds=75))
     page = client.get(url).get_data(as_text=True)
     assert 'data-started="75"' in page  # a reload mid-turn keeps the time on the clock
+
+
+def _finish_a_call(app, client, url):
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    _say(client, url, "explain", "So sorry! I'll test the line now.")
+    _choose(app, client, url, "b")
+    _choose(app, client, url, "a")
+    assert client.get(url).location == f"{url}/debrief"
+
+
+def test_the_record_links_each_call_to_its_debrief(app, client, make_user, calls_loaded):
+    owner = make_user("OWN1", team="t1")
+    viewers = {"leader": make_user(roles=(Role.SUPERVISOR,), team="t1", supervises="t1"),
+               "hr": make_user(roles=(Role.HR,)),
+               "other leader": make_user(roles=(Role.SUPERVISOR,), team="t2", supervises="t2"),
+               "peer": make_user(team="t2"), "admin": make_user(roles=(Role.ADMIN,))}
+    login(client, owner.employee_no)
+    url = _start(client)
+    record = client.get(f"/people/{owner.id}").get_data(as_text=True)
+    assert f'<a href="{url}">' in record  # in progress: back to the call
+    _finish_a_call(app, client, url)
+    record = client.get(f"/people/{owner.id}").get_data(as_text=True)
+    assert f'<a href="{url}/debrief">' in record
+    for who, person in viewers.items():
+        other = app.test_client()
+        login(other, person.employee_no)
+        reply = other.get(f"{url}/debrief")
+        if who in ("leader", "hr"):
+            page = reply.get_data(as_text=True)
+            assert reply.status_code == 200, who
+            assert "A practice call by" in page and "Back to the training record" in page
+            assert ">You<" not in page  # the agent is not the reader
+            if who == "leader":
+                assert f'<a href="{url}/debrief">' in other.get(
+                    f"/people/{owner.id}").get_data(as_text=True)
+        else:
+            assert reply.status_code == 404, who

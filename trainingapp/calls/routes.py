@@ -15,6 +15,7 @@ from trainingapp.calls.forms import TurnForm
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import CallRun, utcnow
+from trainingapp.queries import people
 from trainingapp.rules.calls import REPLY_MAX
 from trainingapp.services import calls
 
@@ -93,9 +94,20 @@ def turn(run_id: int) -> Response | tuple[str, int]:
     return redirect(url_for(".call", run_id=run_id, _anchor="turn"))
 
 
+def _readable(run_id: int) -> CallRun:
+    """The run if it is the user's own, or a finished run of someone whose training record
+    the user may see (their supervisor, HR); 404 otherwise."""
+    run = calls.get_run_for(current_user, run_id)
+    if run is None:
+        run = calls.get_run(run_id)
+        if run is None or run.is_open or people.visible_person(current_user, run.user_id) is None:
+            abort(404)
+    return run
+
+
 @bp.get("/runs/<int:run_id>/debrief")
 def debrief(run_id: int) -> Response | str:
-    run = _own(run_id)
+    run = _readable(run_id)
     if run.is_open:
         return redirect(url_for(".call", run_id=run.id))
     turns = calls.turns_of(run)
@@ -103,4 +115,5 @@ def debrief(run_id: int) -> Response | str:
     return render_template(
         "calls/debrief.html", run=run, script=run.version.content["call"],
         rubric=run.version.content["rubric"], lines=pages.transcript(run, turns, language),
-        coaching=pages.debrief(run, turns, language), form=ButtonForm())
+        coaching=pages.debrief(run, turns, language), form=ButtonForm(),
+        person=None if run.user_id == current_user.id else people.profile(run.user_id))
