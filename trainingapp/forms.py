@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, StringField, TextAreaField, ValidationError
@@ -46,6 +47,23 @@ def cut(length: int) -> Callable[[str | None], str]:
     def _cut(value: str | None) -> str:
         return (value or "")[:length]
     return _cut
+
+
+class AtMost:
+    """A validator: at most ``limit`` characters. Longer text is refused with a message that
+    names the limit and the length, and the form comes back with it to shorten; the page's
+    ``maxlength`` is the same limit. Never cut: a cut loses words without a word."""
+
+    def __init__(self, limit: int, name: Any) -> None:
+        self.limit, self.name = limit, name  # name: what the text is ("The notes"), lazy
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(_(
+                "%(name)s can be at most %(limit)s characters long; yours has %(length)s. "
+                "Shorten it and send it again.", name=str(self.name),
+                limit=format_number(self.limit), length=format_number(length)))
 
 
 class DayField(StringField):

@@ -192,3 +192,18 @@ def test_the_record_links_each_call_to_its_debrief(app, client, make_user, calls
                     f"/people/{owner.id}").get_data(as_text=True)
         else:
             assert reply.status_code == 404, who
+
+
+def test_observation_notes_over_the_limit_are_refused_and_kept(app, client, make_user,
+                                                              calls_loaded):
+    mine = make_user(team="t1")
+    login(client, make_user(roles=(Role.SUPERVISOR,), supervises="t1", language="zh").employee_no)
+    path = f"/supervisor/people/{mine.id}/observe"
+    assert "最多 4,000 个字" in client.get(path).get_data(as_text=True)
+    notes = "语速太快。" * 801  # 4,005 characters
+    refused = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                      "rating-opening": "4", "notes": notes})
+    shown = refused.get_data(as_text=True)
+    assert "辅导意见最多 4,000 个字，您写了 4,005 个字。" in shown and notes in shown
+    with app.app_context():
+        assert db.session.scalar(select(Observation)) is None

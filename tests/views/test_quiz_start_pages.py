@@ -87,6 +87,6 @@ def test_a_report_over_the_limit_is_refused_and_kept(client, login_as, drill):  
         "kind": "unclear", "comment": long})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
-    assert "The details can be at most 2000 characters long; yours have 2210." in page
+    assert "The details can be at most 2,000 characters long; yours has 2,210." in page
     assert long in page and '<option value="unclear" selected>' in page
     assert "Up to 2,000 characters." in page
