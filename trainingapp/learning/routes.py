@@ -17,6 +17,7 @@ from trainingapp.quizzes import pages as quiz_pages
 from trainingapp.services import assignments, reading
 
 bp = Blueprint("learning", __name__)
+SEARCH_MAX = 100  # characters of a search
 role_required(bp)
 
 
@@ -73,7 +74,8 @@ def mark_read(slug: str, lesson_slug: str) -> Response:
 
 @bp.get("/search")
 def search() -> str:
-    query = request.args.get("q", "").strip()[:100]
-    results = learning.search(query, current_language()) if len(query) >= 2 else []
+    query = request.args.get("q", "").strip()
+    too_long = len(query) > SEARCH_MAX  # said, not cut
+    results = learning.search(query, current_language()) if 2 <= len(query) <= SEARCH_MAX else []
     return render_template("learning/search.html", query=query, results=results,
-                           snippet=learning.snippet)
+                           snippet=learning.snippet, search_max=SEARCH_MAX, too_long=too_long)
