@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from trainingapp.models import Assignment, User
 from trainingapp.ops import demo
 from trainingapp.rules.assignments import Progress
 from trainingapp.services import accounts, assignments
+
+pytestmark = pytest.mark.db
 
 TODAY = date(2027, 3, 10)  # a "today" long after the code was written
 NOW = datetime(2027, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -1,12 +1,15 @@
 """Typed quiz answers over their limit: refused with a message in the reader's language,
 what was typed kept on the page, nothing of it stored; the page shows each limit."""
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login
 from tests.views.test_quiz_views import drill, position_of, start  # noqa: F401 (fixture)
 from trainingapp.extensions import db
 from trainingapp.models import AttemptQuestion
+
+pytestmark = pytest.mark.db
 
 
 def _answer(app, position):
