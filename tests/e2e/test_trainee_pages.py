@@ -5,11 +5,13 @@ keeps counting from the call's start across a reload."""
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, serious_violations, sign_in
 from trainingapp.extensions import db
 from trainingapp.models import CallRun, QuizAttempt
+from trainingapp.services import quizzes
 
 
 def _attempt_id(page):
@@ -118,3 +120,41 @@ def test_the_call_clock_keeps_the_elapsed_time_across_a_reload(page, live_app, n
     expect(clock).to_have_text(re.compile(r"^2:0[2-9]$"))  # on from where it was, not reset
     assert serious_violations(page) == []
     screenshot(page, "call-clock-after-reload")
+
+
+def test_autosave_says_when_an_answer_is_too_long_and_keeps_it(page, live_app, new_trainee):
+    sign_in(page, new_trainee)
+    page.goto("/quizzes/")
+    page.get_by_role("row").filter(has_text="Regulations, commitments and time limits").get_by_role(
+        "button", name="Start the quiz").click()
+    attempt = _attempt_id(page)
+    with live_app.app_context():
+        items = quizzes.questions_of(db.session.get(QuizAttempt, attempt))
+        typed = [(i.position, i.version.content["type"]) for i in items
+                 if i.version.content["type"] in ("short_text", "numeric")]
+    if not typed:
+        pytest.skip("this draw has no typed answer")
+    position, kind = typed[0]
+    limit, too_long, fine = {"short_text": (500, "calm " * 120, "calm"),
+                             "numeric": (32, "1" * 40, "15")}[kind]
+    page.goto(f"/quizzes/attempts/{attempt}?q={position}")
+    page.wait_for_load_state("load")
+    box = page.locator(f"#q{position}-input")
+    expect(box).to_have_attribute("maxlength", str(limit))
+    box.evaluate("el => el.removeAttribute('maxlength')")  # as an old browser would let it
+    box.fill(too_long)
+    expect(page.locator(f"#q{position}-error")).to_have_text(
+        f"An answer can be at most {limit} characters long; yours has {len(too_long.strip())}. "
+        "Shorten it: it was not saved.")
+    expect(page.locator("#save-state")).to_have_text(
+        "An answer was not saved: see the message at its question.")
+    expect(box).to_have_value(too_long)  # what was typed stays, to be shortened
+    assert serious_violations(page) == []
+    screenshot(page, "quiz-answer-too-long")
+    with live_app.app_context():
+        item = next(i for i in quizzes.questions_of(db.session.get(QuizAttempt, attempt))
+                    if i.position == position)
+        assert item.answer is None  # nothing of it stored
+    box.fill(fine)
+    expect(page.locator("#save-state")).to_have_text("All answers saved")
+    expect(page.locator(f"#q{position}-error")).to_be_hidden()
