@@ -9,7 +9,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, parse_date
-from flask_babel import get_locale, ngettext
+from flask_babel import format_number, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -52,6 +53,23 @@ def cut(length: int) -> Callable[[str | None], str]:
     def _cut(value: str | None) -> str:
         return (value or "")[:length]
     return _cut
+
+
+class AtMost:
+    """A validator: at most ``limit`` characters. Longer text is refused with a message that
+    names the limit and the length, and the form comes back with it to shorten; the page's
+    ``maxlength`` is the same limit. Never cut: a cut loses words without a word."""
+
+    def __init__(self, limit: int, name: Any) -> None:
+        self.limit, self.name = limit, name  # name: what the text is ("The notes"), lazy
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(_(
+                "%(name)s can be at most %(limit)s characters long; yours has %(length)s. "
+                "Shorten it and send it again.", name=str(self.name),
+                limit=format_number(self.limit), length=format_number(length)))
 
 
 def _numbers(text: str) -> list[int]:

@@ -10,6 +10,7 @@
 
   // ---- autosave ------------------------------------------------------------------------
   var pending = {}; // position -> true while an answer waits to be sent
+  var refused = {}; // position -> true while its answer is refused (too long)
   var sending = false;
   var retryDelay = 2000;
   var retryTimer = null;
@@ -18,7 +19,7 @@
   function setState(key) {
     if (!state) return;
     state.textContent = state.dataset[key];
-    state.classList.toggle("save-offline", key === "offline");
+    state.classList.toggle("save-offline", key === "offline" || key === "refused");
   }
 
   function csrfToken() {
@@ -50,6 +51,20 @@
     item.classList.toggle("flagged", Boolean(flag && flag.checked));
   }
 
+  function showError(position, message) {
+    var box = document.getElementById("q" + position + "-error");
+    var input = document.getElementById("q" + position + "-input");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = !message;
+    if (input) {
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+    if (message) refused[position] = true; else delete refused[position];
+    if (message) setState("refused");
+  }
+
   function sendNext() {
     var positions = Object.keys(pending);
     if (sending || positions.length === 0) return;
@@ -66,13 +81,22 @@
       if (response.status === 409) {
         return response.json().then(function (body) { window.location.assign(body.result_url); });
       }
+      if (response.status === 422) { // refused (too long): nothing saved, say why, no retry
+        return response.json().then(function (body) {
+          showError(position, body.error);
+          sending = false;
+          sendNext();
+        });
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json().then(function (body) {
+        showError(position, "");
         markNavigator(position, body.answered);
         offline = false;
         retryDelay = 2000;
         sending = false;
-        if (Object.keys(pending).length) sendNext(); else setState("saved");
+        if (Object.keys(pending).length) sendNext();
+        else setState(Object.keys(refused).length ? "refused" : "saved");
       });
     }).catch(function () {
       pending[position] = true; // keep it, send it again

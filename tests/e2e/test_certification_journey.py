@@ -90,7 +90,7 @@ def test_demo_trainee_becomes_cleared_and_gets_a_verifiable_certificate(page, li
     page.context.clear_cookies()
     page.goto(f"/verify/{code}")
     expect(page.get_by_role("heading", name="Valid", exact=True)).to_be_visible()
-    expect(page.get_by_text("Li Na (demo trainee)")).to_be_visible()
+    expect(page.get_by_text("李娜 Li Na")).to_be_visible()
     expect(page.get_by_text("T0001")).to_have_count(0)
     assert serious_violations(page) == []
     screenshot(page, "verify")

@@ -1,6 +1,7 @@
 """Bulk staff import: good files (CSV and XLSX), bad rows, the same file twice."""
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -16,14 +17,14 @@ GOOD = (
     "employee_no,name,email,position,team,supervisor,hire_date,language\n"
     "T2001,Zhou Xin,zx@example.com,hotline-agent,hotline-2,S2001,2026-11-01,zh\n"
     "S2001,Sun Hao,sh@example.com,team-leader,hotline-2,,2020-03-01,en\n"
-    "T0001,Li Na (demo trainee),,hotline-agent,hotline-1,,2026/01/05,\n"
+    "T0001,李娜 Li Na,,hotline-agent,hotline-1,,2026/01/05,\n"
 )
 
 
 @pytest.fixture
 def seeded(app):
     with app.app_context():
-        demo.seed()
+        demo.seed(date(2026, 1, 12))  # the demo trainee hired on 2026-01-05
         db.session.commit()
         yield
 

@@ -111,3 +111,99 @@ def test_a_supervisor_observes_a_call_of_their_own_team_only(app, client, make_u
     with app.app_context():
         latest = db.session.scalars(select(Observation).order_by(Observation.id.desc())).first()
         assert latest.score == 0 and latest.critical_errors == ["forbidden-phrase"]
+
+
+def test_a_reply_over_the_limit_is_refused_and_kept(app, client, login_as, calls_loaded):
+    login_as()
+    url = _start(client)
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    page = client.get(url).get_data(as_text=True)
+    assert 'maxlength="2000"' in page and "Up to 2,000 characters." in page
+    long = "So sorry! " + "x" * 2000
+    refused = _say(client, url, "explain", long)
+    assert refused.status_code == 422
+    shown = refused.get_data(as_text=True)
+    assert "A reply can be at most 2,000 characters long; yours has 2,010." in shown
+    assert long in shown  # kept in the box, to be shortened
+    with app.app_context():
+        run = db.session.scalar(select(CallRun))
+        assert run.node == "explain" and run.is_open  # nothing taken
+    assert _say(client, url, "explain", long[:2000]).status_code == 302  # 2,000 is fine
+
+
+def test_the_reply_limit_in_chinese(app, client, make_user, calls_loaded):
+    login(client, make_user(language="zh").employee_no)
+    url = _start(client)
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    shown = _say(client, url, "explain", "您" * 2001).get_data(as_text=True)
+    assert "2,001" in shown and "A reply can be" not in shown
+
+
+def test_the_call_clock_counts_from_the_call_s_start(app, client, login_as, calls_loaded,
+                                                    monkeypatch):
+    from datetime import timedelta
+
+    from trainingapp.calls import routes
+
+    login_as()
+    url = _start(client)
+    with app.app_context():
+        started = db.session.scalar(select(CallRun)).started_at
+    monkeypatch.setattr(routes, "utcnow", lambda: started + timedelta(seconds=75))
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-started="75"' in page  # a reload mid-turn keeps the time on the clock
+
+
+def _finish_a_call(app, client, url):
+    _choose(app, client, url, "a")
+    _choose(app, client, url, "a")
+    _say(client, url, "explain", "So sorry! I'll test the line now.")
+    _choose(app, client, url, "b")
+    _choose(app, client, url, "a")
+    assert client.get(url).location == f"{url}/debrief"
+
+
+def test_the_record_links_each_call_to_its_debrief(app, client, make_user, calls_loaded):
+    owner = make_user("OWN1", team="t1")
+    viewers = {"leader": make_user(roles=(Role.SUPERVISOR,), team="t1", supervises="t1"),
+               "hr": make_user(roles=(Role.HR,)),
+               "other leader": make_user(roles=(Role.SUPERVISOR,), team="t2", supervises="t2"),
+               "peer": make_user(team="t2"), "admin": make_user(roles=(Role.ADMIN,))}
+    login(client, owner.employee_no)
+    url = _start(client)
+    record = client.get(f"/people/{owner.id}").get_data(as_text=True)
+    assert f'<a href="{url}">' in record  # in progress: back to the call
+    _finish_a_call(app, client, url)
+    record = client.get(f"/people/{owner.id}").get_data(as_text=True)
+    assert f'<a href="{url}/debrief">' in record
+    for who, person in viewers.items():
+        other = app.test_client()
+        login(other, person.employee_no)
+        reply = other.get(f"{url}/debrief")
+        if who in ("leader", "hr"):
+            page = reply.get_data(as_text=True)
+            assert reply.status_code == 200, who
+            assert "A practice call by" in page and "Back to the training record" in page
+            assert ">You<" not in page  # the agent is not the reader
+            if who == "leader":
+                assert f'<a href="{url}/debrief">' in other.get(
+                    f"/people/{owner.id}").get_data(as_text=True)
+        else:
+            assert reply.status_code == 404, who
+
+
+def test_observation_notes_over_the_limit_are_refused_and_kept(app, client, make_user,
+                                                              calls_loaded):
+    mine = make_user(team="t1")
+    login(client, make_user(roles=(Role.SUPERVISOR,), supervises="t1", language="zh").employee_no)
+    path = f"/supervisor/people/{mine.id}/observe"
+    assert "最多 4,000 个字" in client.get(path).get_data(as_text=True)
+    notes = "语速太快。" * 801  # 4,005 characters
+    refused = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                      "rating-opening": "4", "notes": notes})
+    shown = refused.get_data(as_text=True)
+    assert "辅导意见最多 4,000 个字，您写了 4,005 个字。" in shown and notes in shown
+    with app.app_context():
+        assert db.session.scalar(select(Observation)) is None

@@ -56,3 +56,24 @@ def test_hr_imports_satisfaction_all_or_nothing(app, client, make_user):
     with app.app_context():
         values = sorted(db.session.scalars(select(Evaluation.satisfaction)).all())
         assert values == [88.5, 92.0]  # imported twice, stored once
+
+
+def test_notes_over_the_limit_are_refused_and_kept(app, client, make_user):
+    person = make_user("T6603", team="t1")
+    login(client, make_user(roles=(Role.SUPERVISOR,), supervises="t1").employee_no)
+    path = f"/supervisor/people/{person.id}/evaluate"
+    page = client.get(path).get_data(as_text=True)
+    assert 'maxlength="4000"' in page and "Up to 4,000 characters." in page
+    notes = "Calm and precise. " * 250  # 4,500 characters
+    refused = client.post(path, data={"csrf_token": csrf_token(client, path), "period": "2026-Q4",
+                                      "colleague": "4", "performance": "3", "notes": notes})
+    shown = refused.get_data(as_text=True)
+    assert ("The notes can be at most 4,000 characters long; yours has 4,500. "
+            "Shorten it and send it again.") in shown
+    assert f">{notes}</textarea>" in shown and 'aria-invalid="true"' in shown
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+    client.post(path, data={"csrf_token": csrf_token(client, path), "period": "2026-Q4",
+                            "colleague": "4", "performance": "3", "notes": notes[:4000]})
+    with app.app_context():
+        assert len(db.session.scalar(select(Evaluation.notes))) == 4000  # the limit fits

@@ -121,4 +121,15 @@ def test_module_page_query_count_does_not_grow_with_progress(app, client, login_
     _read(client, CLOSING)
     with count_queries(app) as after:
         client.get(MODULE)
-    assert len(before) == len(after) <= 7  # with the clearance banner
+    assert len(before) == len(after) <= 8  # with the clearance banner and the quiz's attempts
+
+
+def test_a_search_over_100_characters_is_said_not_cut(client, login_as):
+    login_as()
+    query = "staff number " * 8  # 104 characters, 103 without the last space
+    page = client.get("/learn/search", query_string={"q": query}).get_data(as_text=True)
+    assert ("Search with at most 100 characters; yours has 103. Shorten it and search again."
+            in page)
+    assert f'value="{query.strip()}"' in page and ">Opening the call</a>" not in page
+    found = client.get("/learn/search", query_string={"q": query[:100]}).get_data(as_text=True)
+    assert "Search with at most" not in found

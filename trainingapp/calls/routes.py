@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,6 +15,8 @@ from trainingapp.calls.forms import TurnForm
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import CallRun, utcnow
+from trainingapp.queries import people
+from trainingapp.rules.calls import REPLY_MAX
 from trainingapp.services import calls
 
 bp = Blueprint("calls", __name__)
@@ -46,20 +49,25 @@ def start(slug: str) -> Response:
     return redirect(url_for(".call", run_id=run.id))
 
 
+def _call_page(run: CallRun, *, reply: str = "", error: str | None = None) -> str:
+    language, now = current_language(), utcnow()
+    return render_template(
+        "calls/call.html", run=run, script=run.version.content["call"],
+        lines=pages.transcript(run, calls.turns_of(run), language),
+        turn=pages.current_turn(run, now, language), now=now, form=ButtonForm(),
+        reply=reply, error=error, reply_max=REPLY_MAX)
+
+
 @bp.get("/runs/<int:run_id>")
 def call(run_id: int) -> Response | str:
     run = _own(run_id)
     if not run.is_open:
         return redirect(url_for(".debrief", run_id=run.id))
-    language = current_language()
-    return render_template(
-        "calls/call.html", run=run, script=run.version.content["call"],
-        lines=pages.transcript(run, calls.turns_of(run), language),
-        turn=pages.current_turn(run, utcnow(), language), form=ButtonForm())
+    return _call_page(run)
 
 
 @bp.post("/runs/<int:run_id>/turn")
-def turn(run_id: int) -> Response:
+def turn(run_id: int) -> Response | tuple[str, int]:
     run = _own(run_id, to_write=True)
     form = TurnForm()
     if not form.validate_on_submit():
@@ -69,6 +77,11 @@ def turn(run_id: int) -> Response:
                                  reply=form.reply.data)
     except calls.TurnRejected as rejected:
         unit_of_work.discard()
+        if str(rejected) == "long":  # the page again, the reply kept, so it can be shortened
+            return _call_page(_own(run_id), reply=form.reply.data or "", error=_(
+                "A reply can be at most %(limit)s characters long; yours has %(length)s. "
+                "Shorten it and say it again.", limit=format_number(REPLY_MAX),
+                length=format_number(len((form.reply.data or "").strip())))), 422
         if str(rejected) == "reply":
             flash(_("Type what you say to the customer."), "warning")
         return redirect(url_for(".call", run_id=run_id))
@@ -81,9 +94,20 @@ def turn(run_id: int) -> Response:
     return redirect(url_for(".call", run_id=run_id, _anchor="turn"))
 
 
+def _readable(run_id: int) -> CallRun:
+    """The run if it is the user's own, or a finished run of someone whose training record
+    the user may see (their supervisor, HR); 404 otherwise."""
+    run = calls.get_run_for(current_user, run_id)
+    if run is None:
+        run = calls.get_run(run_id)
+        if run is None or run.is_open or people.visible_person(current_user, run.user_id) is None:
+            abort(404)
+    return run
+
+
 @bp.get("/runs/<int:run_id>/debrief")
 def debrief(run_id: int) -> Response | str:
-    run = _own(run_id)
+    run = _readable(run_id)
     if run.is_open:
         return redirect(url_for(".call", run_id=run.id))
     turns = calls.turns_of(run)
@@ -91,4 +115,5 @@ def debrief(run_id: int) -> Response | str:
     return render_template(
         "calls/debrief.html", run=run, script=run.version.content["call"],
         rubric=run.version.content["rubric"], lines=pages.transcript(run, turns, language),
-        coaching=pages.debrief(run, turns, language), form=ButtonForm())
+        coaching=pages.debrief(run, turns, language), form=ButtonForm(),
+        person=None if run.user_id == current_user.id else people.profile(run.user_id))

@@ -6,6 +6,9 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from trainingapp.content.yamlfile import CJK
 
 # A link to another lesson of the module, by its file name without the language.
 LESSON_LINK = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md(?P<anchor>#[\w-]*)?$")
@@ -15,6 +18,8 @@ ALLOWED_TAGS = {
     "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}}
+
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable(
     "strikethrough"
@@ -33,10 +38,25 @@ def lesson_links(markdown: str) -> list[tuple[int, str]]:
     return found
 
 
+def _without_breaks_between_cjk(children: list[Token]) -> list[Token]:
+    """A line break inside a paragraph reads as a space; between two Chinese characters
+    there is none, so such a break is dropped (the two lines are joined)."""
+    kept: list[Token] = []
+    for k, child in enumerate(children):
+        if child.type == "softbreak" and kept and k + 1 < len(children):
+            before, after = kept[-1].content, children[k + 1].content
+            if before and after and _CJK_CHAR.match(before[-1]) and _CJK_CHAR.match(after[0]):
+                continue
+        kept.append(child)
+    return kept
+
+
 def render(markdown: str) -> str:
     """HTML for a lesson body; links to other lessons become relative lesson addresses."""
     tokens = _parser.parse(markdown)
     for token in tokens:
+        if token.children:
+            token.children = _without_breaks_between_cjk(token.children)
         for child in token.children or []:
             if child.type == "link_open":
                 href = child.attrGet("href")

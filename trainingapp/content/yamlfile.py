@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +58,25 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LinedList:
     return result
 
 
+# Chinese characters and Chinese punctuation. YAML folds a text written over several lines
+# (``>``, or plain and quoted scalars) by joining its lines with a space: right between two
+# English words, wrong between two Chinese characters, where Chinese puts no space at all.
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}]) +(?=[{CJK}])")
+
+
+def join_cjk(text: str) -> str:
+    """The text without the spaces between two Chinese characters (or punctuation)."""
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    folded = node.style != "|" and node.end_mark.line > node.start_mark.line
+    return join_cjk(value) if folded else value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _string)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 

@@ -12,11 +12,12 @@ from trainingapp.auth.access import role_required
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Module, utcnow
-from trainingapp.queries import people
-from trainingapp.queries import learning
+from trainingapp.queries import learning, people
+from trainingapp.quizzes import pages as quiz_pages
 from trainingapp.services import assignments, reading
 
 bp = Blueprint("learning", __name__)
+SEARCH_MAX = 100  # characters of a search
 role_required(bp)
 
 
@@ -43,7 +44,8 @@ def index() -> str:
 def module(slug: str) -> str:
     found = learning.get_module(slug) or abort(404)
     return render_template("learning/module.html", module=found,
-                           lessons=learning.lessons_of(found, current_user), form=ButtonForm())
+                           lessons=learning.lessons_of(found, current_user), form=ButtonForm(),
+                           chance=quiz_pages.chance(current_user.id, found, utcnow()))
 
 
 @bp.get("/modules/<slug>/lessons/<lesson_slug>")
@@ -72,7 +74,8 @@ def mark_read(slug: str, lesson_slug: str) -> Response:
 
 @bp.get("/search")
 def search() -> str:
-    query = request.args.get("q", "").strip()[:100]
-    results = learning.search(query, current_language()) if len(query) >= 2 else []
+    query = request.args.get("q", "").strip()
+    too_long = len(query) > SEARCH_MAX  # said, not cut
+    results = learning.search(query, current_language()) if 2 <= len(query) <= SEARCH_MAX else []
     return render_template("learning/search.html", query=query, results=results,
-                           snippet=learning.snippet)
+                           snippet=learning.snippet, search_max=SEARCH_MAX, too_long=too_long)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainingapp.extensions import db
-from trainingapp.models import Position, Role, Team, User
-from trainingapp.services import accounts
+from trainingapp.models import Position, Role, Team, User, utcnow
+from trainingapp.services import accounts, assignments
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -33,18 +33,20 @@ TEAMS = [
 @dataclass(frozen=True)
 class DemoAccount:
     employee_no: str
-    full_name: str
+    full_name: str  # in Chinese characters and in pinyin, read in either language
     role: Role
     position: str
     team: str | None
+    hired_days_ago: int  # the hire date follows the day of seeding
 
 
+# The trainee was hired a week before the seed: their onboarding (due a month after the
+# hire date) is under way, not overdue, whenever the demo is set up.
 DEMO_ACCOUNTS = [
-    DemoAccount("T0001", "Li Na (demo trainee)", Role.TRAINEE, "hotline-agent", "hotline-1"),
-    DemoAccount("S0001", "Wang Qiang (demo supervisor)", Role.SUPERVISOR, "team-leader",
-                "hotline-1"),
-    DemoAccount("H0001", "Zhao Min (demo HR)", Role.HR, "hr-specialist", None),
-    DemoAccount("A0001", "Chen Jie (demo admin)", Role.ADMIN, "training-admin", None),
+    DemoAccount("T0001", "李娜 Li Na", Role.TRAINEE, "hotline-agent", "hotline-1", 7),
+    DemoAccount("S0001", "王强 Wang Qiang", Role.SUPERVISOR, "team-leader", "hotline-1", 1461),
+    DemoAccount("H0001", "赵敏 Zhao Min", Role.HR, "hr-specialist", None, 1096),
+    DemoAccount("A0001", "陈杰 Chen Jie", Role.ADMIN, "training-admin", None, 730),
 ]
 
 
@@ -56,9 +58,11 @@ def _upsert_by_code(model: type[Position] | type[Team], code: str, **values: str
     return row
 
 
-def seed() -> list[tuple[DemoAccount, bool]]:
+def seed(today: date | None = None) -> list[tuple[DemoAccount, bool]]:
     """Create what is missing; returns each demo account and whether it was created now.
-    Existing rows are left as they are, so running it again loses nothing."""
+    Dates count back from ``today`` (the organisation's, by default). Existing rows are
+    left as they are, so running it again loses nothing."""
+    today = today or assignments.today(utcnow())
     positions = {
         code: _upsert_by_code(Position, code, name_en=en, name_zh=zh)
         for code, en, zh in POSITIONS
@@ -78,7 +82,7 @@ def seed() -> list[tuple[DemoAccount, bool]]:
                 roles=[account.role],
                 team=teams[account.team] if account.team else None,
                 position=positions[account.position],
-                hire_date=date(2026, 1, 5),
+                hire_date=today - timedelta(days=account.hired_days_ago),
             )
         outcome.append((account, created))
     supervisor = db.session.scalar(

@@ -22,6 +22,25 @@ from trainingapp.rules.questions import NumericKey, kind_of
 
 Form = Mapping[str, Any]  # werkzeug MultiDict-like: .get and .getlist
 
+# The longest answer taken, in characters, of the kinds typed in: the page's ``maxlength``
+# and the server's check. A longer one is refused (``TooLong``), never cut.
+LIMITS = {"short_text": 500, "numeric": 32}
+
+
+class TooLong(ValueError):
+    """A typed answer over its kind's limit: nothing of it is saved."""
+
+    def __init__(self, typed: str, limit: int) -> None:
+        super().__init__(typed)
+        self.typed, self.limit = typed, limit
+
+
+def _typed(form: Form, name: str, kind: str) -> str:
+    text = (form.get(name) or "").strip()
+    if len(text) > LIMITS[kind]:
+        raise TooLong(text, LIMITS[kind])
+    return text
+
 
 def _text(value: dict[str, str] | None, language: str) -> str:
     return localized(value, language)[0]
@@ -57,6 +76,8 @@ class QuestionView:
     rows: list[Row] = field(default_factory=list)
     value: str = ""
     unit: str = ""
+    limit: int | None = None  # characters, where the answer is typed
+    error: str = ""  # why what was typed was not saved
 
 
 def _by_id(content: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
@@ -90,7 +111,7 @@ def _read_true_false(item: AttemptQuestion, form: Form, name: str) -> Any:
 
 
 def _read_numeric(item: AttemptQuestion, form: Form, name: str) -> Any:
-    raw = (form.get(name) or "").strip().replace(",", ".").replace("，", ".").replace(" ", "")
+    raw = _typed(form, name, "numeric").replace(",", ".").replace("，", ".").replace(" ", "")
     if not raw:
         return None
     try:
@@ -101,7 +122,7 @@ def _read_numeric(item: AttemptQuestion, form: Form, name: str) -> Any:
 
 
 def _read_short_text(item: AttemptQuestion, form: Form, name: str) -> Any:
-    return (form.get(name) or "").strip()[:500] or None
+    return _typed(form, name, "short_text") or None
 
 
 def _read_ordering(item: AttemptQuestion, form: Form, name: str) -> Any:
@@ -273,6 +294,7 @@ def view(item: AttemptQuestion, language: str) -> QuestionView:
         is_flagged=item.is_flagged, is_answered=item.answered_at is not None,
     )
     KINDS[content["type"]].show(result, item, language)
+    result.limit = LIMITS.get(content["type"])
     return result
 
 

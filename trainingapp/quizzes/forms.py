@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired
+
+from trainingapp.forms import AtMost
 
 REPORT_KINDS = {
     "wrong_key": _l("The marked answer is wrong"),
@@ -15,7 +17,10 @@ REPORT_KINDS = {
 }
 
 
+COMMENT_MAX = 2000  # characters of a problem report's details
+
+
 class ReportForm(FlaskForm):
     position = IntegerField(validators=[DataRequired()])
     kind = StringField(_l("What is wrong?"), validators=[AnyOf(list(REPORT_KINDS))])
-    comment = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Details (optional)"), validators=[AtMost(COMMENT_MAX, _l("The details"))])

@@ -3,11 +3,12 @@ the review. Kept out of the views so that each view stays a few lines."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -49,6 +50,28 @@ def quiz_overview(user: User, now: datetime) -> list[OverviewRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class Chance:
+    """What a page offers for a module's quiz: resume the attempt in progress, start one
+    (a retake after the first), or why not and until when."""
+
+    module: Module
+    current: QuizAttempt | None
+    decision: StartDecision
+    tried: bool
+
+
+def chance(user_id: int, module: Module, now: datetime) -> Chance:
+    mine = quizzes.attempts_of(user_id, module.id)
+    return Chance(module, next((a for a in mine if a.is_open), None),
+                  quizzes.start_decision(module, mine, now), bool(mine))
+
+
+def retake(attempt: QuizAttempt, now: datetime) -> Chance:
+    """After a result: may the person take the quiz again, and from when."""
+    return chance(attempt.user_id, attempt.module, now)
+
+
 def refusal_message(decision: StartDecision) -> str:
     if decision.refusal == Refusal.ALREADY_PASSED:
         return _("You have already passed this quiz.")
@@ -76,18 +99,48 @@ class TakePage:
         return self.number + 1 if self.one_per_page and self.number < self.count else None
 
 
-def take_page(attempt: QuizAttempt, number: int, language: str) -> TakePage:
+def too_long_message(refused: answers.TooLong) -> str:
+    return _("An answer can be at most %(limit)s characters long; yours has %(length)s. "
+             "Shorten it: it was not saved.", limit=format_number(refused.limit),
+             length=format_number(len(refused.typed)))
+
+
+def take_page(attempt: QuizAttempt, number: int, language: str,
+              refused: Mapping[int, answers.TooLong] | None = None) -> TakePage:
+    """The page of questions; ``refused``: answers typed too long, by position, shown
+    again as typed with the reason (the first of them is the page shown)."""
     items = quizzes.questions_of(attempt)
     views = [answers.view(item, language) for item in items]
+    for question in views:
+        if refused and question.position in refused:
+            question.value = refused[question.position].typed
+            question.error = too_long_message(refused[question.position])
+    if refused:
+        number = min(refused)
     one_per_page = attempt.settings.get("layout", "one_per_page") == "one_per_page"
     number = min(max(number, 1), len(views))
     shown = [views[number - 1]] if one_per_page else views
     return TakePage(shown, views, number, len(views), one_per_page)
 
 
-def answers_from(items: Sequence[AttemptQuestion], form: MultiDict[str, str]) -> list[quizzes.SavedAnswer]:
-    return [quizzes.SavedAnswer(item.position, answers.read(item, form),
-                                f"flag{item.position}" in form) for item in items]
+@dataclass(frozen=True)
+class Reading:
+    """A form's answers: those to save, and those refused (too long) by position."""
+
+    saved: list[quizzes.SavedAnswer]
+    refused: dict[int, answers.TooLong]
+
+
+def answers_from(items: Sequence[AttemptQuestion], form: MultiDict[str, str]) -> Reading:
+    saved, refused = [], {}
+    for item in items:
+        try:
+            answer = answers.read(item, form)
+        except answers.TooLong as too_long:
+            refused[item.position] = too_long
+            continue
+        saved.append(quizzes.SavedAnswer(item.position, answer, f"flag{item.position}" in form))
+    return Reading(saved, refused)
 
 
 @dataclass(frozen=True)

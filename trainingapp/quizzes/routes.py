@@ -23,7 +23,7 @@ from trainingapp.i18n import current_language
 from trainingapp.models import QuizAttempt, utcnow
 from trainingapp.queries import learning
 from trainingapp.quizzes import pages
-from trainingapp.quizzes.forms import REPORT_KINDS, ReportForm
+from trainingapp.quizzes.forms import COMMENT_MAX, REPORT_KINDS, ReportForm
 from trainingapp.rules.questions import is_answered
 from trainingapp.rules.quiz import accepts_answers
 from trainingapp.services import quizzes
@@ -81,19 +81,25 @@ def take(attempt_id: int) -> Response | str:
 
 
 @bp.post("/attempts/<int:attempt_id>")
-def save(attempt_id: int) -> Response:
+def save(attempt_id: int) -> Response | tuple[str, int]:
     """Save the answers on the page (how the quiz works without JavaScript), then go on."""
     attempt = _own(attempt_id, to_write=True)
     if not ButtonForm().validate_on_submit():
         abort(400)
     shown = {int(p) for p in request.form.getlist("shown") if p.isdigit()}
     items = [i for i in quizzes.questions_of(attempt) if i.position in shown]
+    reading = pages.answers_from(items, request.form)
     try:
-        quizzes.save_answers(attempt, pages.answers_from(items, request.form), utcnow())
+        quizzes.save_answers(attempt, reading.saved, utcnow())
     except quizzes.AttemptClosed:
         unit_of_work.commit()
         return _time_is_up(attempt)
     unit_of_work.commit()
+    if reading.refused:  # the page again, what was typed kept, the others saved
+        attempt = _own(attempt_id)
+        page = pages.take_page(attempt, 1, current_language(), reading.refused)
+        return render_template("quizzes/take.html", attempt=attempt, page=page, now=utcnow(),
+                               form=ButtonForm()), 422
     go = request.form.get("go", "")
     if go == "finish":
         return redirect(url_for(".finish", attempt_id=attempt.id))
@@ -105,7 +111,12 @@ def autosave(attempt_id: int) -> tuple[Response, int]:
     """Save one question's answer as it is given (JavaScript); answers JSON."""
     position = request.form.get("position", type=int)
     item = quizzes.question_for_write(current_user, attempt_id, position or 0) or abort(404)
-    saved = pages.answers_from([item], request.form)
+    reading = pages.answers_from([item], request.form)
+    if reading.refused:  # nothing saved; the page says why and keeps what was typed
+        unit_of_work.discard()
+        return jsonify(saved=False, position=item.position,
+                       error=pages.too_long_message(reading.refused[item.position])), 422
+    saved = reading.saved
     try:
         quizzes.save_answers(item.attempt, saved, utcnow())
     except quizzes.AttemptClosed:
@@ -140,16 +151,27 @@ def result(attempt_id: int) -> Response | str:
     attempt = _own(attempt_id)
     if attempt.is_open:
         return redirect(url_for(".take", attempt_id=attempt.id))
+    return _result_page(attempt)
+
+
+def _result_page(attempt: QuizAttempt, report: ReportForm | None = None) -> str:
+    """The result and review; ``report``: a problem report refused, shown again as typed."""
     review = pages.review(attempt, current_language())
     return render_template("quizzes/result.html", attempt=attempt, review=review,
-                           report_kinds=REPORT_KINDS, form=ButtonForm())
+                           report_kinds=REPORT_KINDS, form=ButtonForm(), report=report,
+                           comment_max=COMMENT_MAX,
+                           retake=pages.retake(attempt, utcnow()))
 
 
 @bp.post("/attempts/<int:attempt_id>/report")
-def report(attempt_id: int) -> Response:
+def report(attempt_id: int) -> Response | tuple[str, int]:
     attempt = _own(attempt_id)
     form = ReportForm()
-    if attempt.is_open or not form.validate_on_submit():
+    if attempt.is_open:
+        abort(400)
+    if not form.validate_on_submit():
+        if set(form.errors) == {"comment"}:  # too long: the page again, the text kept
+            return _result_page(attempt, form), 422
         abort(400)
     if not quizzes.report_problem(current_user, attempt, form.position.data, form.kind.data,
                                   form.comment.data or ""):

@@ -162,11 +162,12 @@ def available(node: dict[str, Any]) -> dict[str, float]:
 
 NETWORK_GRACE = timedelta(seconds=5)
 HANG_UP_AFTER = 3  # times the turn's limit
-REPLY_MAX = 2000  # characters of a typed reply kept
+REPLY_MAX = 2000  # characters a typed reply may have; a longer one is refused, never cut
 
 
 class TurnRejected(ValueError):
-    """The answer does not fit the current turn (stale page, unknown choice, empty reply)."""
+    """The answer does not fit the current turn (stale page, unknown choice, empty reply,
+    a reply longer than ``REPLY_MAX``): the reason is its argument."""
 
 
 class TakenTurn(Protocol):
@@ -298,9 +299,11 @@ def answer(script: Mapping[str, Any], rubric: Mapping[str, Any], run_id: int,
                       dict(picked.get("points", {})), option=picked["id"],
                       critical=picked.get("critical"))
     else:
-        text = (reply or "").strip()[:REPLY_MAX]
+        text = (reply or "").strip()
         if not text:
             raise TurnRejected("reply")
+        if len(text) > REPLY_MAX:
+            raise TurnRejected("long")
         judged = judge_reply(node, rubric, text)
         said = Answer(position.node, node["next_pass"] if judged.passed else node["next_fail"],
                       available(node), judged.points, reply=text, matched=judged.matched,

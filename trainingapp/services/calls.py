@@ -52,6 +52,13 @@ def get_run_for(user: User, run_id: int, *, to_write: bool = False) -> CallRun |
         .options(joinedload(CallRun.version), joinedload(CallRun.call)))
 
 
+def get_run(run_id: int) -> CallRun | None:
+    """Anyone's run, for a reader whose right to see it the caller has checked."""
+    return db.session.scalar(
+        select(CallRun).where(CallRun.id == run_id)
+        .options(joinedload(CallRun.version), joinedload(CallRun.call)))
+
+
 def turns_of(run: CallRun) -> list[CallTurn]:
     return list(db.session.scalars(select(CallTurn).where(CallTurn.run_id == run.id)
                                    .order_by(CallTurn.seq)))

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Regexp
 
-from trainingapp.forms import AssignForm, as_text, cut, stripped
+from trainingapp.forms import AssignForm, AtMost, as_text, stripped
 from trainingapp.models import User
 from trainingapp.services import evaluations, observations
 
@@ -43,6 +43,7 @@ class TeamAssignForm(AssignForm):
             raise ValidationError(_l("Choose who gets it."))
 
 
+NOTES_MAX = 4000  # characters of an evaluation's or an observation's notes
 EVALUATION_PROBLEM = _l("Give the period (2026-Q4 or 2026-11) and both scores from 1 to 5.")
 
 
@@ -51,7 +52,8 @@ class EvaluationForm(FlaskForm):
                          validators=[Regexp(evaluations.PERIOD, message=EVALUATION_PROBLEM)])
     colleague = IntegerField(validators=[NumberRange(1, 5, message=EVALUATION_PROBLEM)])
     performance = IntegerField(validators=[NumberRange(1, 5, message=EVALUATION_PROBLEM)])
-    notes = TextAreaField(filters=[cut(4000)])
+    notes = TextAreaField(_l("Notes"), filters=[as_text],
+                          validators=[AtMost(NOTES_MAX, _l("The notes"))])
 
 
 def _rating(value: str | None) -> int | None:
@@ -64,7 +66,7 @@ class ObservationForm(FlaskForm):
     """A rating per rubric dimension (``rating-<id>``), a box per critical error
     (``critical-<id>``) and coaching notes; built per rubric by ``observation_form``."""
 
-    notes = TextAreaField(filters=[cut(4000)])
+    notes = TextAreaField(_l("Coaching notes"), filters=[as_text], validators=[AtMost(NOTES_MAX, _l("The coaching notes"))])
 
     def __init__(self, content: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from trainingapp.models import Role, utcnow
 from trainingapp.queries import people, rosters
 from trainingapp.services import assignments, certification, evaluations, observations
 from trainingapp.supervisor.forms import (
+    NOTES_MAX,
     EvaluationForm,
     RosterForm,
     TeamAssignForm,
@@ -96,7 +97,8 @@ def observe(user_id: int) -> Response | str:
         flash(_("The observation of %(name)s was saved.", name=person.full_name), "success")
         return redirect(url_for("records.show", user_id=person.id))
     return render_template("supervisor/observe.html", person=person, rubric=rubric.content,
-                           form=form, scale=range(observations.RATING_MAX + 1))
+                           form=form, scale=range(observations.RATING_MAX + 1),
+                           notes_max=NOTES_MAX)
 
 
 @bp.route("/people/<int:user_id>/evaluate", methods=["GET", "POST"])
@@ -110,4 +112,5 @@ def evaluate(user_id: int) -> Response | str:
         unit_of_work.commit()
         flash(_("The evaluation of %(name)s was saved.", name=person.full_name), "success")
         return redirect(url_for("records.show", user_id=person.id))
-    return render_template("supervisor/evaluate.html", person=person, form=form)
+    return render_template("supervisor/evaluate.html", person=person, form=form,
+                           notes_max=NOTES_MAX)

@@ -1,0 +1,97 @@
+"""What a person reads on a page or in an export, and what must never be in it: the code's
+language (slugs, status and event keys, Python reprs), machine times (ISO timestamps, UTC,
+seconds) and, in the Chinese interface, English sentences.
+
+Used by the walk of every page of every role (tests/views/test_people_words.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+# Attributes a person reads (or hears from a screen reader).
+READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
+SKIPPED = {"script", "style", "template", "svg"}
+# Slugs that are also words people write in prose ("after-sales service").
+WORDS_TOO = {"after-sales"}
+# A command or code an admin types, shown as <code>, may be English in the Chinese interface.
+COMMAND = "\x00"
+
+SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z]+)+(?![\w/-])")  # in_progress, true_false
+CODE_PAIR = re.compile(r"\b(?:module|scenario|scenarios|track|call):[a-z0-9]")
+REPR = re.compile(r"(?:[:=]\s*(?:True|False|None)\b|\[\]|\{\}|\['|\{'|<[a-z_.]+ object|"
+                  r"\b(?:datetime|Decimal|date)\()")
+ISO_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?\b|\+00:00|\bUTC\b")
+SECONDS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
+ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,.'’-]+[A-Za-z]{2,}){2,}")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED:
+            self._skipping += 1
+        if tag in ("code", "kbd"):
+            self._code += 1
+        for name, value in attrs:
+            if value and (name in READ_ATTRIBUTES
+                          or (name == "value" and tag == "input"
+                              and dict(attrs).get("type") in ("submit", "button"))):
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED and self._skipping:
+            self._skipping -= 1
+        if tag in ("code", "kbd") and self._code:
+            self._code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping and data.strip():
+            self.parts.append(COMMAND + data.strip() if self._code else data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    """The page's text nodes and read attributes, in order (text in <code> marked)."""
+    parser = _Text()
+    parser.feed(html)
+    return parser.parts
+
+
+def problems(texts: Iterable[str], language: str, codes: set[str],
+             allowed: Iterable[str] = ()) -> list[str]:
+    """Each piece of ``texts`` that speaks the code's language, with why. ``codes`` are the
+    identifiers people must not see (slugs, keys); ``allowed`` are people's own words that
+    may look like code (names, employee numbers, certificate codes) and are taken out first."""
+    allowed = sorted((a for a in allowed if a), key=len, reverse=True)
+    found = []
+    for text in texts:
+        command, text = text.startswith(COMMAND), text.removeprefix(COMMAND)
+        for word in allowed:
+            text = text.replace(word, " ")
+        reasons = []
+        if SNAKE.search(text) or CODE_PAIR.search(text):
+            reasons.append("a key")
+        reasons += [f"the code {c!r}" for c in _codes_in(text, codes)]
+        if REPR.search(text):
+            reasons.append("a Python repr")
+        if ISO_MOMENT.search(text):
+            reasons.append("a machine date")
+        if SECONDS.search(text):
+            reasons.append("seconds")
+        if language == "zh" and not command and ENGLISH_RUN.search(text):
+            reasons.append("English in the Chinese interface")
+        if reasons:
+            found.append(f"{text[:120]!r}: {', '.join(reasons)}")
+    return found
+
+
+def _codes_in(text: str, codes: set[str]) -> list[str]:
+    """Identifiers of more than one word (``hotline-agent``) as whole tokens: a one-word
+    slug such as ``etiquette`` is also a word people write."""
+    return [t for t in re.findall(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", text) if t in codes and t not in WORDS_TOO]
