@@ -192,13 +192,13 @@ def update_profile(user: User, changes: dict[str, Any], *, actor: User | None = 
     return changed
 
 
-def add_supervised_team(user: User, team: Team) -> bool:
+def add_supervised_team(user: User, team: Team, *, actor: User | None = None) -> bool:
     db.session.flush()
     db.session.refresh(user, ["supervised_teams"])
     if team in user.supervised_teams:
         return False
     user.supervised_teams.append(team)
-    audit.record("supervisor_assigned", subject=user, team=team.code)
+    audit.record("supervisor_assigned", actor=actor, subject=user, team=team.code)
     return True
 
 
@@ -262,7 +262,8 @@ def get_with_roles(user_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.id == user_id).options(with_roles()))
 
 
-def add_organisation_unit(kind: str, form: Any) -> Team | Position:
+def add_organisation_unit(kind: str, form: Any, *,
+                          actor: User | None = None) -> Team | Position:
     """A new team (code, name, site) or position (code, English and Chinese names)."""
     code = form.get("code", "").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", code):
@@ -282,5 +283,5 @@ def add_organisation_unit(kind: str, form: Any) -> Team | Position:
             raise AccountError("give the position's name in English and Chinese")
         unit = Position(code=code, name_en=name_en, name_zh=name_zh)
     db.session.add(unit)
-    audit.record(f"{kind}_created", code=code)
+    audit.record(f"{kind}_created", actor=actor, code=code)
     return unit
