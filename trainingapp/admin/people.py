@@ -134,7 +134,7 @@ def organisation() -> str:
     form = OrganisationUnitForm()
     if form.validate_on_submit():
         try:
-            accounts.add_organisation_unit(form.kind.data, form.data, actor=current_user)
+            accounts.add_organisation_unit(form.kind.data, form.data)
         except accounts.AccountError as error:
             form.form_errors.append(str(error))
         else:

@@ -262,8 +262,7 @@ def get_with_roles(user_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.id == user_id).options(with_roles()))
 
 
-def add_organisation_unit(kind: str, form: Any, *,
-                          actor: User | None = None) -> Team | Position:
+def add_organisation_unit(kind: str, form: Any) -> Team | Position:
     """A new team (code, name, site) or position (code, English and Chinese names)."""
     code = form.get("code", "").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", code):
@@ -283,5 +282,5 @@ def add_organisation_unit(kind: str, form: Any, *,
             raise AccountError("give the position's name in English and Chinese")
         unit = Position(code=code, name_en=name_en, name_zh=name_zh)
     db.session.add(unit)
-    audit.record(f"{kind}_created", actor=actor, code=code)
+    audit.record(f"{kind}_created", code=code)
     return unit
