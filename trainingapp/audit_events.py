@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.lists import format_list
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -37,9 +38,11 @@ class EventWording:
 # Detail keys that name something, and the kind of name each is (``Names``).
 REFERENCES = {"track": "track", "module": "module", "scenario": "call", "certificate":
               "certificate", "attempt": "attempt", "run": "run", "assignment": "assignment",
-              "team": "team"}
+              "team": "team", "position": "position"}
 # Events whose ``code`` is a team's or a position's.
 CODE_NAMES = {"team_created": "team", "position_created": "position"}
+# Events that list people by employee number.
+PEOPLE_LISTS = ("added", "removed")
 
 
 def wants(event: AuditEvent, names: Names) -> None:
@@ -49,8 +52,11 @@ def wants(event: AuditEvent, names: Names) -> None:
     names.want("person", event.subject_user_id)
     for key, kind in REFERENCES.items():
         names.want(kind, detail.get(key))
-    if event.action == "assigned":
+    if event.action in ("assigned", "assignment_changed"):
         names.want(ASSIGNABLE.get(str(detail.get("kind")), "track"), detail.get("target"))
+    for key in PEOPLE_LISTS:
+        for number in detail.get(key) if isinstance(detail.get(key), list) else ():
+            names.want("person_no", number)
     if event.action in CODE_NAMES:
         names.want(CODE_NAMES[event.action], detail.get("code"))
 
@@ -101,7 +107,7 @@ def _joined(parts: Iterable[str]) -> str:
 
 
 def _listed(items: Iterable[str]) -> str:
-    return _(", ").join(items)
+    return format_list(list(items), locale=current_language())
 
 
 def _module_of(detail: Detail, names: Names) -> str | None:
@@ -162,7 +168,7 @@ def _call_finished(d: Detail, names: Names) -> str:
     return _about(_call_of(d, names), _joined((_outcome(d), errors)))
 
 
-ORIGINS = {"onboarding": _l("on joining"), "position": _l("for a new position")}
+ORIGINS = {"onboarding": _l("on hiring"), "position": _l("on a change of position")}
 
 
 def _assigned(d: Detail, names: Names) -> str:
@@ -182,6 +188,17 @@ def _due_date_moved(d: Detail, names: Names) -> str:
                before=before, after=after) if what else
              _("Due date moved from %(before)s to %(after)s", before=before, after=after))
     return _("%(change)s: %(reason)s", change=moved, reason=reason) if reason else moved
+
+
+def _assignment_changed(d: Detail, names: Names) -> str:
+    what = assigned_what(d.get("kind"), d.get("target"), names)
+    before, after = stored_day(d.get("previous_due")), stored_day(d.get("due"))
+    note, previous_note = str(d.get("note") or ""), str(d.get("previous_note") or "")
+    return _about(what, _joined((
+        _("due date moved from %(before)s to %(after)s", before=before, after=after)
+        if before != after else "",
+        (_("note: %(note)s", note=note) if note else _("note removed"))
+        if note != previous_note else "")))
 
 
 def _certificate_awarded(d: Detail, names: Names) -> str:
@@ -234,15 +251,51 @@ def _team(d: Detail, names: Names) -> str:
     return names.get("team", d.get("team")) or _("a team no longer on record")
 
 
-def _unit_created(kind: str) -> Callable[[Detail, Names], str]:
+def _unit_name(kind: str, d: Detail, names: Names) -> str:
+    """A team's or a position's name as it is now (else as the row recorded it)."""
+    found = names.get(kind, d.get(kind) or d.get("code"))
+    if kind == "position":
+        en, zh = found if found else (d.get("name_en"), d.get("name_zh"))
+    else:  # a team's Chinese name: as the row recorded it
+        en, zh = found or d.get("name"), d.get("name_zh")
+    return str((zh if current_language() == "zh" and zh else en) or "")
+
+
+def _unit(kind: str) -> Callable[[Detail, Names], str]:
     def sentence(d: Detail, names: Names) -> str:
-        found = names.get(kind, d.get("code"))
-        if found is None:
-            return ""
-        if kind == "position":
-            return found[1] if current_language() == "zh" and found[1] else found[0]
-        return str(found)
+        return _unit_name(kind, d, names)
     return sentence
+
+
+UNIT_FIELDS = {"name": _l("English name"), "name_en": _l("English name"),
+               "name_zh": _l("Chinese name"), "site": _l("site")}
+
+
+def _unit_changed(kind: str) -> Callable[[Detail, Names], str]:
+    """"Hotline team 1: English name “Hotline 1” → “Hotline team 1”"."""
+    def sentence(d: Detail, names: Names) -> str:
+        before = d.get("before") if isinstance(d.get("before"), dict) else {}
+        after = d.get("after") if isinstance(d.get("after"), dict) else {}
+        return _about(_unit_name(kind, d, names), _joined(
+            _("%(field)s “%(before)s” → “%(after)s”",
+              field=UNIT_FIELDS[f] if f in UNIT_FIELDS else _words(f),
+              before=before.get(f) or "", after=after.get(f) or "")
+            for f in sorted(set(before) | set(after))))
+    return sentence
+
+
+def _people(names: Names, numbers: Any) -> str:
+    if not isinstance(numbers, list):
+        return ""
+    return _listed(_("%(name)s (%(number)s)", name=found[0], number=found[1])
+                   if (found := names.get("person_no", n)) else str(n) for n in numbers)
+
+
+def _supervisors_changed(d: Detail, names: Names) -> str:
+    added, removed = _people(names, d.get("added")), _people(names, d.get("removed"))
+    return _about(_team(d, names), _joined((
+        _("supervisors added: %(people)s", people=added) if added else "",
+        _("supervisors removed: %(people)s", people=removed) if removed else "")))
 
 
 def _login_failed(d: Detail, names: Names) -> str:
@@ -267,9 +320,12 @@ def _file_rows(d: Detail, names: Names) -> str:
 
 
 def _staff_imported(d: Detail, names: Names) -> str:
-    return _("From %(file)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
-             file=d.get("file") or _("a file"), created=d.get("created", 0),
-             updated=d.get("updated", 0), unchanged=d.get("unchanged", 0))
+    counts = _("From %(file)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
+               file=d.get("file") or _("a file"), created=d.get("created", 0),
+               updated=d.get("updated", 0), unchanged=d.get("unchanged", 0))
+    teams = d.get("new_teams")
+    return _joined((counts, ngettext("%(num)d new team", "%(num)d new teams", teams)
+                    if isinstance(teams, int) and teams else ""))
 
 
 def _matrix_exported(d: Detail, names: Names) -> str:
@@ -310,8 +366,16 @@ AUDIT_EVENTS: dict[str, EventWording] = {
     "user_reactivated": EventWording(_l("Person reactivated")),
     "roles_changed": EventWording(_l("Roles changed"), _roles_changed),
     "supervisor_assigned": EventWording(_l("Made supervisor of a team"), _team),
-    "team_created": EventWording(_l("Team created"), _unit_created("team")),
-    "position_created": EventWording(_l("Position created"), _unit_created("position")),
+    "team_created": EventWording(_l("Team created"), _unit("team")),
+    "team_updated": EventWording(_l("Team renamed or moved"), _unit_changed("team")),
+    "team_deactivated": EventWording(_l("Team deactivated"), _unit("team")),
+    "team_reactivated": EventWording(_l("Team reactivated"), _unit("team")),
+    "team_supervisors_changed": EventWording(_l("Team's supervisors changed"),
+                                             _supervisors_changed),
+    "position_created": EventWording(_l("Position created"), _unit("position")),
+    "position_updated": EventWording(_l("Position renamed"), _unit_changed("position")),
+    "position_deactivated": EventWording(_l("Position deactivated"), _unit("position")),
+    "position_reactivated": EventWording(_l("Position reactivated"), _unit("position")),
     "staff_imported": EventWording(_l("Staff imported"), _staff_imported),
     "quiz_started": EventWording(_l("Quiz started"), _quiz_started),
     "quiz_submitted": EventWording(_l("Quiz handed in"), _quiz_finished),
@@ -327,6 +391,7 @@ AUDIT_EVENTS: dict[str, EventWording] = {
     "satisfaction_imported": EventWording(_l("Customer satisfaction imported"), _file_rows),
     "assigned": EventWording(_l("Training assigned"), _assigned),
     "due_date_extended": EventWording(_l("Due date moved"), _due_date_moved),
+    "assignment_changed": EventWording(_l("Assignment changed"), _assignment_changed),
     "certificate_awarded": EventWording(_l("Certificate awarded"), _certificate_awarded),
     "certificate_renewed": EventWording(_l("Certificate renewed"), _certificate_awarded),
     "certificate_external": EventWording(_l("Award made elsewhere recorded"),

@@ -101,8 +101,12 @@ def test_awards_and_revocations_are_on_the_record(app, make_user):
 PACKAGE = Path(__file__).resolve().parents[2] / "trainingapp"
 # Actions the code builds from a value: the f-string → every action it can make.
 BUILT = {"{kind}_created": {"team_created", "position_created"},
+         "{kind}_{'reactivated' if active else 'deactivated'}": {
+             f"{kind}_{change}" for kind in ("team", "position")
+             for change in ("deactivated", "reactivated")},
          "certificate_{source.value}": {f"certificate_{s.value}" for s in CertificateSource
-                                        if s != CertificateSource.EARNED}}
+                                        if s != CertificateSource.EARNED},
+         "event": {"team_updated", "position_updated"}}  # accounts._rename's
 
 
 def _written_actions() -> set[str]:
@@ -125,6 +129,9 @@ def _values_of(node: ast.expr, path: Path) -> set[str]:
         return {node.value}
     if isinstance(node, ast.IfExp):
         return _values_of(node.body, path) | _values_of(node.orelse, path)
+    if isinstance(node, ast.Name):
+        assert node.id in BUILT, f"{path.name}: say in BUILT which actions {node.id} can be"
+        return BUILT[node.id]
     if isinstance(node, ast.JoinedStr):
         shape = "".join(v.value if isinstance(v, ast.Constant) else
                         "{" + ast.unparse(v.value) + "}" for v in node.values)
@@ -143,7 +150,17 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "roles_changed": {"before": ["hr"], "after": ["admin", "supervisor"]},
     "supervisor_assigned": {"team": "t1"},
     "team_created": {"code": "t1"}, "position_created": {"code": "hotline-agent"},
-    "staff_imported": {"file": "staff.csv", "created": 3, "updated": 1, "unchanged": 0},
+    # as the organisation pages write them (teams and positions by their own key)
+    "team_updated": {"team": "t1", "before": {"name": "Team 1", "site": ""},
+                     "after": {"name": "Team t1", "site": "Test site"}},
+    "team_deactivated": {"team": "t1"}, "team_reactivated": {"team": "t1"},
+    "team_supervisors_changed": {"team": "t1", "added": ["AW02"], "removed": ["X9999"]},
+    "position_updated": {"position": "hotline-agent", "before": {"name_zh": "热线"},
+                         "after": {"name_zh": "热线客服代表"}},
+    "position_deactivated": {"position": "hotline-agent"},
+    "position_reactivated": {"position": "hotline-agent"},
+    "staff_imported": {"file": "staff.csv", "created": 3, "updated": 1, "unchanged": 0,
+                       "new_teams": 1},
     "quiz_started": {"module": "greeting", "attempt": 1, "number": 2},
     "quiz_submitted": {"attempt": 1, "score": 85.0, "passed": True},
     "quiz_expired": {"attempt": 1, "score": 40.0, "passed": False},
@@ -159,6 +176,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "satisfaction_imported": {"file": "csat.xlsx", "rows": 12},
     "assigned": {"kind": "module", "target": "greeting", "due_at": "2026-12-15T23:59:59+00:00",
                  "origin": "onboarding"},
+    "assignment_changed": {"assignment": 1, "kind": "scenario", "target": "slow-wifi",
+                           "previous_due": "2026-12-15", "due": "2026-12-20",
+                           "previous_note": "", "note": "Before the audit"},
     "due_date_extended": {"assignment": 1, "previous": "2026-12-15T23:59:59+00:00",
                           "new": "2026-12-22", "reason": "Off sick for a week"},
     "certificate_awarded": {"track": "hotline-agent", "certificate": 1, "code": "K7M2P9QX4TRW",
@@ -180,18 +200,16 @@ REPR = re.compile(r"\b(True|False|None)\b|[\[\]{}]|\b[a-z]+_[a-z_]+\b|\d{4}-\d\d
 
 def test_every_event_the_code_writes_has_a_phrase_in_both_languages(app):
     written = _written_actions()
-    assert written == set(audit_events.AUDIT_EVENTS), (
-        "unworded:", written - set(audit_events.AUDIT_EVENTS),
-        "never written:", set(audit_events.AUDIT_EVENTS) - written)
-    assert set(SAMPLES) == written, "add a sample detail of each new event to SAMPLES"
+    assert written - set(audit_events.AUDIT_EVENTS) == set(), "give these events a phrase"
+    assert set(SAMPLES) == set(audit_events.AUDIT_EVENTS), "add a sample detail to SAMPLES"
     with app.test_request_context():
-        english = {key: audit_events.phrase(key) for key in written}
+        english = {key: audit_events.phrase(key) for key in SAMPLES}
         with force_locale("zh"):
-            chinese = {key: audit_events.phrase(key) for key in written}
-    for key in written:
+            chinese = {key: audit_events.phrase(key) for key in SAMPLES}
+    for key in SAMPLES:
         assert english[key] != chinese[key] and re.search(r"[\u4e00-\u9fff]", chinese[key]), key
         assert "_" not in english[key], key
-    assert len(set(english.values())) == len(written)  # no two events read alike
+    assert len(set(english.values())) == len(SAMPLES)  # no two events read alike
 
 
 @pytest.fixture
@@ -244,24 +262,33 @@ def test_details_are_sentences_with_titles_and_local_dates(worded):
     en, zh = worded("en"), worded("zh")
     assert en["quiz_submitted"].details == "Greeting the caller: Passed with 85%"
     assert zh["quiz_submitted"].details == "问候来电客户：通过，得分 85%"
-    assert en["roles_changed"].details == ("Roles granted: Administrator, Supervisor; "
+    assert en["roles_changed"].details == ("Roles granted: Administrator and Supervisor; "
                                            "Roles withdrawn: HR")
-    assert en["user_created"].details == "Roles: Administrator, HR"
+    assert en["user_created"].details == "Roles: Administrator and HR"
     assert en["due_date_extended"].details == (
         "Due date of Greeting the caller (learning module) moved from Dec 16, 2026 to "
         "Dec 22, 2026: Off sick for a week")  # a moment stored before: its local date
     assert zh["due_date_extended"].details == (
         "问候来电客户（学习模块）的截止日期从 2026年12月16日 改为 2026年12月22日：Off sick for a week")
     assert en["assigned"].details == (
-        "Greeting the caller (learning module), due Dec 16, 2026 (on joining)")
+        "Greeting the caller (learning module), due Dec 16, 2026 (on hiring)")
     assert en["call_finished"].details == "Slow Wi-Fi: Not passed (62%); 1 critical error"
     assert en["certificate_revoked"].details.startswith(
         "Hotline agent certification (") and "Quality incident" in en[
         "certificate_revoked"].details
-    assert en["user_updated"].details == "Changed: name, hire date, team"
+    assert en["user_updated"].details == "Changed: name, hire date, and team"
     assert en["audit_exported"].details == "12 events; event: Signed in; employee number: T0001"
     assert en["team_created"].details == "Team t1"
     assert zh["position_created"].details == "热线客服代表"
+    assert en["team_updated"].details == (
+        "Team t1: English name “Team 1” → “Team t1”; site “” → “Test site”")
+    assert en["team_supervisors_changed"].details == (
+        "Team t1: supervisors added: Person AW02 (AW02); supervisors removed: X9999")
+    assert en["assignment_changed"].details == (
+        "Slow Wi-Fi (practice call): due date moved from Dec 15, 2026 to Dec 20, 2026; "
+        "note: Before the audit")
+    assert en["staff_imported"].details == (
+        "From staff.csv: 3 new, 1 updated, 0 unchanged; 1 new team")
 
 
 def test_the_system_acts_and_an_unknown_event_still_reads_as_words(worded):

@@ -24,10 +24,12 @@ from trainingapp.models import (
     User,
 )
 
-# kind → (key column, the columns read): a person is (full name, employee number), a
-# position (English name, Chinese name), a team its name, content its bilingual title.
+# kind → (key column, the columns read): a person (by id, or by employee number) is
+# (full name, employee number), a position (English name, Chinese name), a team its name,
+# content its bilingual title.
 _DIRECT = {
     "person": (User.id, (User.full_name, User.employee_no)),
+    "person_no": (User.employee_no, (User.full_name, User.employee_no)),
     "module": (Module.slug, (Module.title,)),
     "call": (Call.slug, (Call.title,)),
     "track": (Track.slug, (Track.title,)),
