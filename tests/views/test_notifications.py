@@ -62,12 +62,18 @@ def test_send_emails_those_who_want_it_and_keeps_the_rest_in_app(app, make_user)
             user.email, user.wants_email, user.language = email, wanted, "zh"
             notifications.notify(user.id, "expired", f"certificate:{user.id}:expired", now,
                                  {"certificate": "ABC123", "expires": now.isoformat()})
+            notifications.notify(user.id, "assigned", f"assigned:{user.id}", now,
+                                 {"kind": "module", "target": "greeting", "due": "2026-12-15"})
         db.session.commit()
         emailed, in_app = notifications.deliver(now, text_for, names_for, sent.append)
         db.session.commit()
         assert (emailed, in_app) >= (1, 1)
         to_wants = [m for m in sent if m["To"] == "a@example.com" and "ABC123" in m["Subject"]]
         assert len(to_wants) == 1 and "证书 ABC123已过期" in to_wants[0]["Subject"]
+        assigned = [m for m in sent if m["To"] == "a@example.com" and "ABC123" not in
+                    m["Subject"]]
+        assert "您有新的培训任务：问候来电客户（学习模块），截止 2026年12月15日。" in [
+            m.get_content().strip() for m in assigned]  # in their language, by title
         assert not [m for m in sent if m["To"] == "b@example.com"]
         again = notifications.deliver(now, text_for, names_for, sent.append)
         assert again == (0, 0)  # never the same one twice
