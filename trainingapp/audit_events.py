@@ -16,9 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 
-from trainingapp.i18n import current_language, moment
+from trainingapp.i18n import current_language, moment, text_in
 from trainingapp.models import AuditEvent
-from trainingapp.models.learning import localized
 from trainingapp.queries.titles import ASSIGNABLE, Names
 from trainingapp.wording import ROLE_NAMES, assigned_what, certificate_name, stored_day
 
@@ -75,7 +74,7 @@ def person(names: Names, user_id: int | None) -> str:
 
 def _title(names: Names, kind: str, key: Any) -> str | None:
     found = names.get(kind, key)
-    return localized(found, current_language())[0] if isinstance(found, dict) else None
+    return text_in(found) if isinstance(found, dict) else None
 
 
 def _percent(value: Any) -> str:

@@ -10,9 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainingapp.i18n import current_language, day
+from trainingapp.i18n import day, text_in
 from trainingapp.models import Notification, Role
-from trainingapp.models.learning import localized
 from trainingapp.queries.titles import ASSIGNABLE, Names
 from trainingapp.rules.passwords import MAX_LENGTH, MIN_LENGTH, PolicyViolation
 
@@ -58,7 +57,7 @@ def assigned_what(kind: object, target: object, names: Names) -> str:
     label = ASSIGNED_KINDS.get(str(kind))
     if title is None:
         return str(label) if label else _("training")
-    text = localized(title, current_language())[0]
+    text = text_in(title)
     return _("%(title)s (%(kind)s)", title=text, kind=label) if label else text
 
 
@@ -67,8 +66,7 @@ def certificate_name(code: object, track: dict[str, str] | None) -> str:
     certificate's code ("certificate K7M2P9QX4TRW" when the track is not known)."""
     if track is None:
         return _("certificate %(number)s", number=code or "")
-    return _("%(title)s (%(number)s)", title=localized(track, current_language())[0],
-             number=code or "")
+    return _("%(title)s (%(number)s)", title=text_in(track), number=code or "")
 
 
 TEXTS = {
