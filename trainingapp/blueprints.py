@@ -26,6 +26,7 @@ from trainingapp.quizzes.routes import bp as quizzes_bp
 from trainingapp.records.moved import bp as moved_bp
 from trainingapp.records.routes import bp as records_bp
 from trainingapp.supervisor.routes import bp as supervisor_bp
+from trainingapp.wording import ROLE_NAMES
 
 MOUNTS = [
     (main_bp, None),
@@ -59,14 +60,6 @@ NAVIGATION = [
     ("auditlog.index", _l("Audit log"), {Role.HR, Role.ADMIN}),
     ("admin.index", _l("Administration"), {Role.ADMIN}),
 ]
-
-
-ROLE_NAMES = {
-    Role.TRAINEE: _l("Trainee"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.HR: _l("HR"),
-    Role.ADMIN: _l("Administrator"),
-}
 
 
 def register(app: Flask) -> None:

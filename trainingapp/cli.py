@@ -226,11 +226,12 @@ def notify_send() -> None:
     """Queue what is due (assignments due soon or overdue, renewal windows, expiring and
     expired certificates) and send it: by email through TRAININGAPP_SMTP_URL to people who
     want email, otherwise in the app only. Never the same reminder twice (cron)."""
-    from trainingapp.wording import text_for
+    from trainingapp.wording import names_for, text_for
 
     now = utcnow()
     queued = reminders.queue_due(now)
-    emailed, in_app = notifications.deliver(now, text_for, notifications.smtp_mailer())
+    emailed, in_app = notifications.deliver(now, text_for, names_for,
+                                            notifications.smtp_mailer())
     unit_of_work.commit()
     click.echo(f"Queued {queued}; emailed {emailed}; in the app only {in_app}.")
 

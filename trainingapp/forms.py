@@ -110,7 +110,8 @@ def example_day() -> str:
 class DayField(StringField):
     """A day (the browser's date input sends YYYY-MM-DD; ``parse_day``): a ``date``, None
     when left empty (refused with ``required`` when given); anything else is refused with
-    ``message``, which may name ``%(example)s``, a day written in the reader's language."""
+    ``message``, which may name ``%(value)s``, what was typed, and ``%(example)s``, a day
+    written in the reader's language."""
 
     def __init__(self, label: Any = None, validators: Any = None, *, message: Any,
                  required: Any = None, **kwargs: Any):
@@ -127,7 +128,7 @@ class DayField(StringField):
         if text:
             self.data = parse_day(text)
             if self.data is None:
-                raise ValueError(str(self.message) % {"example": example_day()})
+                raise ValueError(str(self.message) % {"example": example_day(), "value": text})
 
     def _value(self) -> str:
         if self.raw_data:

@@ -3,10 +3,16 @@ e-mails and commands, so that each is worded once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
+
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainingapp.models import Notification
+from trainingapp.i18n import day, text_in
+from trainingapp.models import Notification, Role
+from trainingapp.queries.titles import ASSIGNABLE, Names
 from trainingapp.rules.passwords import MAX_LENGTH, MIN_LENGTH, PolicyViolation
 
 POLICY_MESSAGES = {
@@ -19,27 +25,97 @@ POLICY_MESSAGES = {
 }
 
 
+ROLE_NAMES = {
+    Role.TRAINEE: _l("Trainee"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.HR: _l("HR"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+# What an assignment gives, by its kind: "Service etiquette (learning module)".
+ASSIGNED_KINDS = {"module": _l("learning module"), "scenario": _l("practice call"),
+                  "track": _l("certification track")}
+
+
+def stored_day(value: object) -> str:
+    """A day as stored in an event or a message: an ISO date ("2026-12-15") is that date,
+    an ISO moment its local date; "" for anything else."""
+    if isinstance(value, date):
+        return day(value)
+    if not isinstance(value, str):
+        return ""
+    try:
+        return day(date.fromisoformat(value) if len(value) == 10
+                   else datetime.fromisoformat(value))
+    except ValueError:
+        return ""
+
+
+def assigned_what(kind: object, target: object, names: Names) -> str:
+    """"Service etiquette (learning module)": the title and the kind, in this language."""
+    title = names.get(ASSIGNABLE.get(str(kind), "track"), target)
+    label = ASSIGNED_KINDS.get(str(kind))
+    if title is None:
+        return str(label) if label else _("training")
+    text = text_in(title)
+    return _("%(title)s (%(kind)s)", title=text, kind=label) if label else text
+
+
+def certificate_name(code: object, track: dict[str, str] | None) -> str:
+    """"Hotline agent certification (K7M2P9QX4TRW)": the track's title and the
+    certificate's code ("certificate K7M2P9QX4TRW" when the track is not known)."""
+    if track is None:
+        return _("certificate %(number)s", number=code or "")
+    return _("%(title)s (%(number)s)", title=text_in(track), number=code or "")
+
+
 TEXTS = {
     "assigned": _l("New training assigned to you: %(what)s, due %(due)s."),
     "due_soon": _l("Due soon: %(what)s, by %(due)s."),
     "overdue": _l("Overdue: %(what)s was due %(due)s."),
-    "window_open": _l("The renewal window of certificate %(code)s is open."),
-    "expiring_30": _l("Certificate %(code)s expires within 30 days (%(expires)s)."),
-    "expiring_7": _l("Certificate %(code)s expires within 7 days (%(expires)s)."),
-    "expired": _l("Certificate %(code)s has expired: you are not cleared for that track."),
-    "revoked": _l("Certificate %(code)s was revoked: %(reason)s"),
+    "window_open": _l("The renewal window of your %(certificate)s is open."),
+    "expiring_30": _l("Your %(certificate)s expires within 30 days, on %(expires)s."),
+    "expiring_7": _l("Your %(certificate)s expires within 7 days, on %(expires)s."),
+    "expired": _l("Your %(certificate)s has expired: you are not cleared for that track."),
+    "revoked": _l("Your %(certificate)s was revoked: %(reason)s"),
 }
+OTHER_NOTICE = _l("A message about your training.")
 
 
-def text_for(note: Notification, language: str | None = None) -> str:
-    """The message in ``language`` (the page's when None)."""
-    detail = note.detail or {}
-    values = {"what": f"{detail.get('kind', '')} {detail.get('target', '')}".strip(),
-              "due": (detail.get("due") or "")[:10], "code": detail.get("certificate", ""),
-              "expires": (detail.get("expires") or "")[:10], "reason": detail.get("reason", "")}
-    template = TEXTS.get(note.kind)
-    if template is None:
-        return note.kind
+def names_for(notes: Iterable[Notification]) -> Names:
+    """What these notifications mention, looked up together."""
+    names = Names()
+    for note in notes:
+        detail = note.detail or {}
+        names.want(ASSIGNABLE.get(str(detail.get("kind")), "track"), detail.get("target"))
+        names.want("certificate_code", detail.get("certificate"))
+    return names.load()
+
+
+class _Values:
+    """A message's values, worded when the message is formatted (so in its language)."""
+
+    def __init__(self, note: Notification, names: Names) -> None:
+        self.detail, self.names = note.detail or {}, names
+
+    def __getitem__(self, key: str) -> str:
+        detail, names = self.detail, self.names
+        if key == "what":
+            return assigned_what(detail.get("kind"), detail.get("target"), names)
+        if key in ("due", "expires"):
+            return stored_day(detail.get(key))
+        if key == "certificate":
+            code = detail.get("certificate")
+            return certificate_name(code, names.get("track", names.get("certificate_code", code)))
+        return str(detail.get(key) or "")
+
+
+def text_for(note: Notification, language: str | None = None,
+             names: Names | None = None) -> str:
+    """The message in ``language`` (the page's when None), naming what it is about by its
+    title; ``names`` from ``names_for`` when a list is shown (else looked up for this one)."""
+    values = _Values(note, names if names is not None else names_for([note]))
+    template = TEXTS.get(note.kind, OTHER_NOTICE)
     if language is None:
         return str(template) % values
     with force_locale(language):

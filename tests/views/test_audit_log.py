@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import count_queries, login
 from trainingapp.extensions import db
 from trainingapp.models import AuditEvent, Role
 from trainingapp.services import audit
@@ -33,29 +33,121 @@ def test_hr_filters_pages_and_exports_the_log(app, client, make_user):
     hr = make_user("H100", roles=(Role.HR,))
     person = make_user("T100")
     other = make_user("T200")
-    _event(app, "certificate_revoked", subject=person.id, actor=hr.id, track="hotline-agent")
+    _event(app, "certificate_revoked", subject=person.id, actor=hr.id, track="hotline-agent",
+           reason="Quality incident")
     _event(app, "certificate_revoked", subject=other.id, actor=hr.id,
            at=datetime.now(UTC) - timedelta(days=40))
     _event(app, "quiz_started", subject=person.id, actor=person.id, note="=HYPERLINK(1)")
     login(client, hr.employee_no)
     page = client.get("/audit/").get_data(as_text=True)
-    assert "certificate_revoked" in page and "quiz_started" in page and "hotline-agent" in page
+    assert "Certificate revoked" in page and "Quiz started" in page
+    assert "certificate_revoked" not in page.replace('value="certificate_revoked"', "")
+    assert "Person H100 (H100)" in page and "Quality incident" in page
+    assert '<option value="certificate_revoked">Certificate revoked</option>' in page
     mine = client.get("/audit/?person=T100").get_data(as_text=True)
     assert "T100" in mine and "T200" not in mine
     revoked = client.get("/audit/?action=certificate_revoked").get_data(as_text=True)
-    assert "quiz_started</code>" not in revoked and "2 events" in revoked
+    assert "<td>Quiz started</td>" not in revoked and "2 events" in revoked
+    assert '<option value="certificate_revoked" selected>' in revoked
     since = (datetime.now(UTC) - timedelta(days=7)).date().isoformat()
     recent = client.get(f"/audit/?action=certificate_revoked&since={since}").get_data(
         as_text=True)
     assert "1 event" in recent and "T100" in recent and "T200" not in recent
     exported = client.get("/audit/?person=T100&export=csv")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["at", "action", "actor", "subject", "address", "detail"]
-    assert {r[1] for r in rows[1:]} >= {"certificate_revoked", "quiz_started"}
+    assert rows[0] == ["When", "Event", "By", "Concerning", "Details", "Address",
+                       "Event key (for systems)", "Time in UTC, ISO 8601 (for systems)"]
+    assert {r[1] for r in rows[1:]} >= {"Certificate revoked", "Quiz started"}
+    assert {r[6] for r in rows[1:]} >= {"certificate_revoked", "quiz_started"}
+    assert all(r[7].endswith("+00:00") and "T" in r[7] for r in rows[1:])
+    assert all("T" not in r[0] and r[0].count(":") == 1 for r in rows[1:])  # local, no seconds
     assert all(not cell.startswith("=") for r in rows for cell in r)  # formulas neutralised
     with app.app_context():  # the export itself is on the record
         assert db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "audit_exported")) is not None
+
+
+def test_the_log_in_chinese(app, client, make_user):
+    admin = make_user("A300", roles=(Role.ADMIN,), language="zh")
+    _event(app, "roles_changed", subject=admin.id, before=["hr"], after=["admin", "hr"])
+    login(client, admin.employee_no)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "角色已更改" in page and "授予角色：管理员" in page and "<td>系统</td>" in page
+    assert "roles_changed</" not in page and "[" not in page.split("<main")[1]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("since=2026-02-30", "“2026-02-30” is not a day of the calendar"),
+    ("until=yesterday", "“yesterday” is not a day of the calendar"),
+    ("since=2026-03-10&until=2026-03-01", "“From” is after “Until”"),
+])
+def test_impossible_dates_are_refused_with_a_message_and_kept(app, client, make_user, query,
+                                                              message):
+    hr = make_user("H101", roles=(Role.HR,))
+    _event(app, "login", subject=hr.id, actor=hr.id)
+    login(client, hr.employee_no)
+    for export in ("", "&export=csv"):
+        response = client.get(f"/audit/?person=H101&{query}{export}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "text/html" in response.content_type
+        assert message in page and "no events are shown until they are right" in page
+        for value in query.split("&"):
+            assert f'value="{value.split("=")[1]}"' in page  # what was typed stays
+        assert 'value="H101"' in page and "<td>Signed in</td>" not in page
+
+
+def test_a_page_past_the_last_goes_to_the_last(app, client, make_user):
+    hr = make_user("H102", roles=(Role.HR,))
+    _event(app, "login", subject=hr.id, actor=hr.id)
+    login(client, hr.employee_no)
+    response = client.get("/audit/?action=login&page=999")
+    assert response.status_code == 302
+    assert "page=1" in response.location and "action=login" in response.location
+    assert "Signed in" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/audit/?page=nonsense").status_code == 200
+
+
+def test_the_trainee_reads_their_own_trail_in_words(app, client, make_user):
+    trainee = make_user("T300", language="zh")
+    hr = make_user("H300", roles=(Role.HR,))
+    _event(app, "certificate_revoked", subject=trainee.id, actor=hr.id, track="hotline-agent",
+           reason="质量事件")
+    _event(app, "call_finished", subject=trainee.id, actor=trainee.id, score=90.0, passed=True,
+           critical=[])
+    login(client, trainee.employee_no)
+    page = client.get(f"/people/{trainee.id}").get_data(as_text=True)
+    trail = page.split("audit-trail")[1]
+    assert "证书已撤销" in trail and "Person H300（H300）" in trail and "质量事件" in trail
+    assert "通过，得分 90%" in trail and "已登录" in trail
+    for raw in ("certificate_revoked", "call_finished", "passed", "True", "[]", "critical"):
+        assert raw not in trail, raw
+    assert "证书已撤销" in page.split("audit-trail")[0]  # the certification history too
+
+
+def test_the_log_page_runs_as_many_queries_for_fifty_events_as_for_five(app, client,
+                                                                        make_user):
+    admin = make_user("A301", roles=(Role.ADMIN,))
+    login(client, admin.employee_no)
+
+    def add(n):  # type: ignore[no-untyped-def]
+        with app.app_context():
+            for i in range(n):
+                person = make_user(f"Q{n}{i:03d}")
+                audit.record("roles_changed", actor_id=admin.id, subject_id=person.id,
+                             before=[], after=["hr"])
+                audit.record("certificate_revoked", actor_id=admin.id, subject_id=person.id,
+                             certificate=i + 1, reason="r")
+                audit.record("quiz_started", actor_id=person.id, subject_id=person.id,
+                             module="greeting", attempt=i + 1, number=1)
+            db.session.commit()
+
+    add(2)
+    with count_queries(app) as few:
+        client.get("/audit/")
+    add(20)
+    with count_queries(app) as many:
+        client.get("/audit/")
+    assert len(few) == len(many)
 
 
 def test_the_log_pages_by_fifty(app, client, make_user):

@@ -37,7 +37,9 @@ def test_hr_revokes_with_a_reason_and_reinstates(app, client, make_user, tracks)
         assert not certification.status_of(db.session.get(User, person.id), utcnow()).clearance.cleared
     page = client.get(record).get_data(as_text=True)
     assert "Data disclosed on a call" in page and "Reinstate" in page
-    assert "Certification history" in page and "external · hotline-agent" in page
+    assert "Certification history" in page and "Award made elsewhere recorded · " in page
+    assert f"Certificate revoked · Hotline agent certification ({code}): Data disclosed" in page
+    assert "certificate_revoked" not in page and "hotline-agent" not in page
     client.post(f"{record}/certificates/{cert_id}/reinstate",
                 data={"csrf_token": token, "reason": "Appeal upheld"})
     with app.app_context():

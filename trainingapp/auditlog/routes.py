@@ -1,12 +1,13 @@
-"""/audit: the audit log, for HR and admins: filtered, paged, exported."""
+"""/audit: the audit log, for HR and admins: filtered, paged, exported, in words."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainingapp import exports, unit_of_work
+from trainingapp.auditlog.forms import LogFilterForm
 from trainingapp.auth.access import role_required
-from trainingapp.models import Role
+from trainingapp.models import AuditEvent, Role
 from trainingapp.queries import audit_log
 from trainingapp.services import audit
 
@@ -16,14 +17,27 @@ role_required(bp, Role.HR, Role.ADMIN)
 
 @bp.get("/")
 def index() -> Response | str:
-    filters = audit_log.LogFilters.from_args(request.args)
+    form = LogFilterForm(request.args)
+    if not form.validate():  # impossible dates: the message, the input kept, no list
+        return render_template("auditlog/index.html", form=form, rows=[], total=None,
+                               pages=1, page=1, actions=audit_log.actions())
+    filters = form.filters()
     if request.args.get("export") == "csv":
         rows = audit_log.export_rows(filters)
         audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
                      event=filters.action, person=filters.person)
         unit_of_work.commit()
         return exports.download(rows, "audit-log")
-    found, total = audit_log.search(filters)
+    total = audit_log.count(filters)
     pages = max(1, -(-total // audit_log.PAGE_SIZE))
-    return render_template("auditlog/index.html", rows=found, total=total, pages=pages,
-                           filters=filters, actions=audit_log.actions())
+    if filters.page > pages:  # a page past the last (an old link): the last one
+        return redirect(url_for(".index", page=pages, **form.query()))
+    return render_template("auditlog/index.html", form=form, page=filters.page, pages=pages,
+                           rows=audit_log.describe(audit_log.search(filters)), total=total,
+                           actions=audit_log.actions())
+
+
+@bp.app_template_global("audit_trail")
+def audit_trail(events: list[AuditEvent]) -> list[audit_log.LogRow]:
+    """A person's history on their training record, in the same words as the log."""
+    return audit_log.describe(events)

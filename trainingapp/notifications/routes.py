@@ -21,16 +21,16 @@ from trainingapp.forms import ButtonForm
 from trainingapp.models import utcnow
 from trainingapp.notifications.forms import EmailChoiceForm
 from trainingapp.services import notifications
-from trainingapp.wording import text_for
+from trainingapp.wording import names_for, text_for
 
 bp = Blueprint("notifications", __name__)
 role_required(bp)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("notifications/index.html",
-                           notes=notifications.latest(current_user.id), text_for=text_for,
-                           form=ButtonForm())
+    notes = notifications.latest(current_user.id)
+    return render_template("notifications/index.html", notes=notes, text_for=text_for,
+                           names=names_for(notes), form=ButtonForm())
 
 
 @bp.post("/read")

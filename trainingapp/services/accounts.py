@@ -192,13 +192,13 @@ def update_profile(user: User, changes: dict[str, Any], *, actor: User | None = 
     return changed
 
 
-def add_supervised_team(user: User, team: Team) -> bool:
+def add_supervised_team(user: User, team: Team, *, actor: User | None = None) -> bool:
     db.session.flush()
     db.session.refresh(user, ["supervised_teams"])
     if team in user.supervised_teams:
         return False
     user.supervised_teams.append(team)
-    audit.record("supervisor_assigned", subject=user, team=team.code)
+    audit.record("supervisor_assigned", actor=actor, subject=user, team=team.code)
     return True
 
 

@@ -140,8 +140,8 @@ def _finish(run: CallRun, outcome: str, now: datetime) -> None:
     run.status, run.finished_at, run.outcome = CallRunStatus.FINISHED, now, outcome
     run.score, run.passed = result.score, result.passed
     run.critical_errors, run.dimensions = list(result.critical_errors), result.dimensions
-    audit.record("call_finished", subject_id=run.user_id, run=run.id, score=result.score,
-                 passed=result.passed, critical=list(result.critical_errors))
+    audit.record("call_finished", actor_id=run.user_id, subject_id=run.user_id, run=run.id,
+                 score=result.score, passed=result.passed, critical=list(result.critical_errors))
     if result.passed:
         certification.reevaluate(run.user_id, now)
 

@@ -66,21 +66,31 @@ def smtp_mailer() -> Mailer | None:
     return send
 
 
-def deliver(now: datetime, text_for: Callable[[Notification, str], str],
+# The wording of one notification in a language, given the names a batch mentions
+# (``wording.text_for`` and ``wording.names_for``).
+Wording = Callable[[Notification, str, Any], str]
+
+
+def deliver(now: datetime, text_for: Wording, names_for: Callable[[list[Notification]], Any],
             mailer: Mailer | None) -> tuple[int, int]:
-    """Email what is waiting to people who want email and have an address; the rest is
-    marked delivered in the app only. Returns (emailed, in_app_only)."""
+    """Email what is waiting to people who want email and have an address, each in their
+    own language; the rest is marked delivered in the app only. Returns (emailed,
+    in_app_only)."""
     waiting = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(Notification.delivered_at.is_(None))).all()
+    mailed = [(note, person) for note, person in waiting
+              if mailer is not None and person.email and person.wants_email]
+    names = names_for([note for note, _person in mailed])
     emailed = in_app = 0
     for note, person in waiting:
         if mailer is not None and person.email and person.wants_email:
+            text = text_for(note, person.language, names)
             message = EmailMessage()
             message["To"] = person.email
             message["From"] = current_app.config.get("MAIL_FROM", "training@localhost")
-            message["Subject"] = text_for(note, person.language)
-            message.set_content(text_for(note, person.language))
+            message["Subject"] = text
+            message.set_content(text)
             mailer(message)
             note.emailed = True
             emailed += 1
