@@ -56,12 +56,14 @@ def numbers_in_file(filename: str, data: bytes) -> list[str]:
     """The employee numbers of a roster file (CSV, text or XLSX): the column whose header
     names the employee number in either language, else the first column. Names and other
     cells are never read as numbers, nor a header row."""
-    table = _table(filename, data)
-    for index, row in enumerate(table[:HEADER_ROWS]):
-        column = next((i for i, cell in enumerate(row) if _header(cell) in NUMBER_HEADERS), None)
-        if column is not None:
-            return _unique(row[column] for row in table[index + 1:] if column < len(row))
-    first = [row[0] for row in table if row]
+    tables = _tables(filename, data)
+    for table in tables:  # each way of splitting the text, the likeliest first
+        for index, row in enumerate(table[:HEADER_ROWS]):
+            column = next((i for i, cell in enumerate(row) if _header(cell) in NUMBER_HEADERS),
+                          None)
+            if column is not None:
+                return _unique(row[column] for row in table[index + 1:] if column < len(row))
+    first = [row[0] for row in tables[0] if row]
     if first and not any(ch.isdigit() for ch in first[0]):
         first = first[1:]  # a header of words the list above does not know ("Staff")
     return _unique(first)
@@ -71,12 +73,17 @@ def _header(cell: str) -> str:
     return re.sub(r"[\s_.\-#:：]+", "", cell).casefold()
 
 
-def _table(filename: str, data: bytes) -> list[list[str]]:
+DELIMITERS = ",;\t|"
+
+
+def _tables(filename: str, data: bytes) -> list[list[list[str]]]:
+    """The file's cells: a workbook's first sheet, or text split by the delimiter it seems
+    to use and then by each of the others (a title line may mislead the guess)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            return [[[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]]
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             raise RosterFileError(gettext("%(file)s is not a readable Excel workbook.",
                                           file=filename)) from None
@@ -91,10 +98,11 @@ def _table(filename: str, data: bytes) -> list[list[str]]:
     else:
         raise RosterFileError(gettext("%(file)s is not text in UTF-8 or GB18030.", file=filename))
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t|")
+        guess = csv.Sniffer().sniff(text[:4096], DELIMITERS).delimiter
     except csv.Error:  # one column, or no delimiter the sniffer trusts
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        guess = ","
+    return [list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            for delimiter in dict.fromkeys(guess + DELIMITERS)]
 
 
 def _cell(value: object) -> str:
