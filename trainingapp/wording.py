@@ -98,8 +98,10 @@ def requirement_sentence(code: str, names: Mapping[str, dict[str, str]] | None =
         return gettext("Practice call: %(title)s — not passed yet", title=_title(key, names))
     if kind == "scenarios":
         count, _sep, slugs = key.partition(" more of ")
-        titles = format_list([_title(s, names) for s in slugs.split(",") if s], style="or",
-                             locale=current_language())
+        # Quoted: titles have commas and colons of their own.
+        titles = format_list([gettext("“%(title)s”", title=_title(s, names))
+                              for s in slugs.split(",") if s],
+                             style="or", locale=current_language())
         return ngettext("Practice calls: %(num)d more of %(titles)s",
                         "Practice calls: %(num)d more of %(titles)s",
                         int(count) if count.isdigit() else 1, titles=titles)
