@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, login, sync_fixture_bank
+from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import Position, Role, User
 
@@ -107,3 +107,18 @@ def test_the_page_speaks_chinese_to_a_chinese_supervisor(app, client, supervisor
     assert "不在您的班组" in page and "查无此员工" in page and "无需认证" in page
     assert "<li>热线客服上岗认证：未开始</li>" in page
     assert "<li>模拟通话：无线网络慢——尚未通过</li>" in page
+
+
+def test_the_check_costs_the_same_queries_for_one_person_or_many(app, client, make_user,
+                                                                  supervisor):
+    numbers = [make_user(f"V1{n:03d}", team="t1").employee_no for n in range(12)]
+    _send(client, employee_nos=numbers[0])  # the tracks and titles are read once a minute
+    token = csrf_token(client, "/supervisor/roster")
+    counts = []
+    for size in (1, 12):
+        with count_queries(app) as queries:
+            page = client.post("/supervisor/roster", data={
+                "csrf_token": token, "employee_nos": " ".join(numbers[:size] + ["GHOST"])})
+        assert f"0 of {size + 1} cleared" in page.get_data(as_text=True)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
