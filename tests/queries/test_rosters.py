@@ -117,3 +117,11 @@ def test_another_supervisor_sees_their_own_team_only(app, team):
     assert answers["R0001"][0] == answers["RS001"][0] == "not_in_team"
     assert answers["R0002"][0] == "not_cleared"
     assert answers["RS002"][0] == "not_cleared"  # a hotline agent by the fixture's position
+
+
+def test_pasted_numbers_and_pasted_spreadsheet_cells():
+    assert rosters.parse_numbers('T0001, t0002\nT0003 "T0004";T0001') == [
+        "T0001", "T0002", "T0003", "T0004"]
+    assert rosters.parse_numbers("T0001\tT0002\tT0003") == ["T0001", "T0002", "T0003"]
+    pasted = "Employee number\tName\nT0001\tLi Na\nT0002\tZhang Wei\n"
+    assert rosters.parse_numbers(pasted) == ["T0001", "T0002"]

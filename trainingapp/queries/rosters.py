@@ -35,7 +35,11 @@ HEADER_ROWS = 5  # a title line or two may come before the header
 
 def parse_numbers(text: str) -> list[str]:
     """Employee numbers from pasted text: separated by spaces, commas, semicolons, tabs or
-    lines; duplicates dropped; order kept."""
+    lines; duplicates dropped; order kept. Cells pasted from a spreadsheet with the
+    employee-number header give that column only."""
+    column = _header_column(_text_tables(text))
+    if column is not None:
+        return column
     return _unique(token.strip().strip('"') for token in re.split(r"[\s,;]+", text))
 
 
@@ -57,16 +61,25 @@ def numbers_in_file(filename: str, data: bytes) -> list[str]:
     names the employee number in either language, else the first column. Names and other
     cells are never read as numbers, nor a header row."""
     tables = _tables(filename, data)
-    for table in tables:  # each way of splitting the text, the likeliest first
+    column = _header_column(tables)
+    if column is not None:
+        return column
+    first = [row[0] for row in tables[0] if row]
+    if first and not any(ch.isdigit() for ch in first[0]):
+        first = first[1:]  # a header of words the list above does not know ("Staff")
+    return _unique(first)
+
+
+def _header_column(tables: list[list[list[str]]]) -> list[str] | None:
+    """The numbers under the employee-number header, trying each way of splitting the
+    text (the likeliest first); None when no table has that header."""
+    for table in tables:
         for index, row in enumerate(table[:HEADER_ROWS]):
             column = next((i for i, cell in enumerate(row) if _header(cell) in NUMBER_HEADERS),
                           None)
             if column is not None:
                 return _unique(row[column] for row in table[index + 1:] if column < len(row))
-    first = [row[0] for row in tables[0] if row]
-    if first and not any(ch.isdigit() for ch in first[0]):
-        first = first[1:]  # a header of words the list above does not know ("Staff")
-    return _unique(first)
+    return None
 
 
 def _header(cell: str) -> str:
@@ -77,8 +90,7 @@ DELIMITERS = ",;\t|"
 
 
 def _tables(filename: str, data: bytes) -> list[list[list[str]]]:
-    """The file's cells: a workbook's first sheet, or text split by the delimiter it seems
-    to use and then by each of the others (a title line may mislead the guess)."""
+    """The file's cells: a workbook's first sheet, or its text split into cells."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         try:
@@ -97,6 +109,12 @@ def _tables(filename: str, data: bytes) -> list[list[list[str]]]:
             continue
     else:
         raise RosterFileError(gettext("%(file)s is not text in UTF-8 or GB18030.", file=filename))
+    return _text_tables(text)
+
+
+def _text_tables(text: str) -> list[list[list[str]]]:
+    """Text split by the delimiter it seems to use, then by each of the others (a title
+    line may mislead the guess)."""
     try:
         guess = csv.Sniffer().sniff(text[:4096], DELIMITERS).delimiter
     except csv.Error:  # one column, or no delimiter the sniffer trusts
