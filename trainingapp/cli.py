@@ -25,7 +25,7 @@ from trainingapp.services import (
     reminders,
     staff_import,
 )
-from trainingapp.wording import POLICY_MESSAGES
+from trainingapp.wording import POLICY_MESSAGES, requirement_sentence
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product (not in production).")
@@ -218,7 +218,7 @@ def clearance_check(employee_no: str) -> None:
         until = f" until {decision.until:%Y-%m-%d}" if decision.until else ""
         click.echo(f"  {slug}: {decision.status.value}{until}")
         for item in decision.missing:
-            click.echo(f"    missing {item}")
+            click.echo(f"    missing: {requirement_sentence(item)}")
 
 
 @notify_cli.command("send")

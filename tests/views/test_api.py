@@ -8,7 +8,7 @@ from referencing import Registry, Resource
 from tests.conftest import count_queries, sync_fixture_bank
 from trainingapp.api.openapi import DOCUMENT
 from trainingapp.extensions import db
-from trainingapp.models import utcnow
+from trainingapp.models import Position, User, utcnow
 from trainingapp.services import api_tokens
 
 
@@ -39,9 +39,58 @@ def test_a_person_s_clearance_matches_the_document(client, make_user, token):
     body = response.json
     _validator("Clearance").validate(body)
     assert body["employee_no"] == person.employee_no and body["cleared"] is False
+    assert body["certification_required"] is True
     assert body["tracks"] == [{"track": "hotline-agent", "status": "not_started",
                                "expires_at": None,
-                               "missing": ["module:greeting", "scenario:slow-wifi"]}]
+                               "missing": ["module:greeting", "scenario:slow-wifi"],
+                               "reasons": ["Not started",
+                                           "Module quiz: Greeting the caller — not passed yet",
+                                           "Practice call: Slow Wi-Fi — not passed yet"]}]
+    assert response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("accept", ["zh", "zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans-CN"])
+def test_the_reasons_speak_the_language_asked_for_and_the_codes_stay(client, make_user,
+                                                                      token, accept):
+    make_user("T8011")
+    response = client.get("/api/v1/clearance/T8011",
+                          headers={**_auth(token), "Accept-Language": accept})
+    _validator("Clearance").validate(response.json)
+    track = response.json["tracks"][0]
+    assert track["missing"] == ["module:greeting", "scenario:slow-wifi"]
+    assert track["reasons"] == ["未开始", "模块测验：问候来电客户——尚未通过",
+                                "模拟通话：无线网络慢——尚未通过"]
+    assert response.headers["Content-Language"] == "zh"
+    assert "Accept-Language" in response.headers["Vary"]
+    bulk = client.post("/api/v1/clearance", json={"employee_nos": ["T8011"]},
+                       headers={**_auth(token), "Accept-Language": accept})
+    _validator("Bulk").validate(bulk.json)
+    assert bulk.json["results"][0]["tracks"][0]["reasons"] == track["reasons"]
+
+
+@pytest.mark.parametrize("accept", [None, "fr-FR", "*", "en-GB,en;q=0.9"])
+def test_the_reasons_are_english_unless_chinese_is_asked_for(client, make_user, token, accept):
+    make_user("T8012")
+    headers = {**_auth(token), **({"Accept-Language": accept} if accept else {})}
+    response = client.get("/api/v1/clearance/T8012", headers=headers)
+    assert response.json["tracks"][0]["reasons"][0] == "Not started"
+
+
+def test_a_position_without_certification_is_said_so_and_not_cleared(app, client, make_user,
+                                                                      token):
+    person = make_user("T8013")
+    with app.app_context():
+        position = Position(code="hr-specialist", name_en="HR specialist", name_zh="人力资源专员")
+        db.session.add(position)
+        db.session.flush()
+        db.session.get(User, person.id).position_id = position.id
+        db.session.commit()
+    body = client.get("/api/v1/clearance/T8013", headers=_auth(token)).json
+    _validator("Clearance").validate(body)
+    assert body["certification_required"] is False
+    assert body["cleared"] is False and body["tracks"] == []
+    document = client.get("/api/v1/openapi.json").json
+    assert "certification_required" in document["components"]["schemas"]["Clearance"]["required"]
 
 
 def test_unknown_employee_is_a_json_404(client, token):

@@ -41,8 +41,17 @@ def test_the_certification_page_links_what_is_missing(client, login_as, tracks):
     login_as()
     page = client.get("/certification/").get_data(as_text=True)
     assert "Hotline agent certification" in page and "Not started" in page
-    assert 'href="/learn/modules/greeting">Pass the quiz: Greeting the caller</a>' in page
-    assert "Pass the practice call: Slow Wi-Fi" in page
+    assert ('href="/learn/modules/greeting">Module quiz: Greeting the caller — not passed yet'
+            '</a>') in page
+    assert 'href="/calls/">Practice call: Slow Wi-Fi — not passed yet</a>' in page
+
+
+def test_the_certification_page_speaks_chinese_too(client, login_as, tracks):
+    login_as(language="zh")
+    page = client.get("/certification/").get_data(as_text=True)
+    assert "热线客服上岗认证" in page and "未开始" in page
+    assert "模块测验：问候来电客户——尚未通过</a>" in page
+    assert "模拟通话：无线网络慢——尚未通过</a>" in page
 
 
 def test_the_certificate_and_its_public_check(app, client, login_as, make_user, tracks):
@@ -73,13 +82,37 @@ def test_the_roster_check_answers_only_for_the_team(app, client, make_user, trac
         "csrf_token": token, "employee_nos": "T7701, t7702\nT7703 GHOST"}).get_data(as_text=True)
     assert "1 of 4 cleared" in page
     assert cleared.full_name in page and waiting.full_name in page
-    assert stranger.full_name not in page and page.count("not in your team") == 2
-    assert "hotline-agent: not_started (module:greeting, scenario:slow-wifi)" in page
+    assert stranger.full_name not in page
+    assert page.count("Not in your team") == 1 and page.count("No such employee") == 1
+    assert "<li>Hotline agent certification: Not started</li>" in page
+    assert "<li>Module quiz: Greeting the caller — not passed yet</li>" in page
+    assert "<li>Practice call: Slow Wi-Fi — not passed yet</li>" in page
     export = client.post("/supervisor/roster", data={
-        "csrf_token": token, "employee_nos": "T7701 T7702 T7703", "format": "csv"})
+        "csrf_token": token, "employee_nos": "T7701 T7702 T7703 GHOST", "format": "csv"})
     lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert export.mimetype == "text/csv" and lines[0] == "employee_no,name,cleared,reasons"
-    assert lines[3] == "T7703,,not in your team,"
+    assert export.mimetype == "text/csv"
+    assert lines == [
+        "Employee number,Name,Cleared for duty,Why not",
+        f"T7701,{cleared.full_name},Yes,",
+        (f"T7702,{waiting.full_name},No,Hotline agent certification: Not started; Module quiz: "
+         "Greeting the caller — not passed yet; Practice call: Slow Wi-Fi — not passed yet"),
+        "T7703,,,Not in your team",
+        "GHOST,,,No such employee",
+    ]
+
+
+def test_the_roster_export_speaks_the_viewer_s_language(app, client, make_user, tracks):
+    make_user("T7711", team="t1")
+    supervisor = make_user(roles=(Role.SUPERVISOR,), supervises="t1", language="zh")
+    login(client, supervisor.employee_no)
+    token = csrf_token(client, "/supervisor/roster")
+    export = client.post("/supervisor/roster", data={
+        "csrf_token": token, "employee_nos": "T7711 GHOST", "format": "csv"})
+    lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "工号,姓名,已获上岗资格,原因"
+    assert lines[1] == ("T7711,Person T7711,否,热线客服上岗认证：未开始；模块测验：问候来电客户——尚未通过；"
+                        "模拟通话：无线网络慢——尚未通过")
+    assert lines[2] == "GHOST,,,查无此员工"
 
 
 def test_admins_create_a_token_shown_once_and_revoke_it(app, client, make_user):
@@ -107,3 +140,16 @@ def test_no_banner_for_positions_that_need_no_certificate(client, login_as, trac
             select(Position.id).where(Position.code == "hr-specialist"))
         db.session.commit()
     assert "Not cleared for duty" not in client.get("/hr/").get_data(as_text=True)
+    page = client.get("/certification/").get_data(as_text=True)
+    assert "Your position needs no certification." in page and "No certification needed" in page
+    assert "Not cleared for duty" not in page and "result-fail" not in page
+
+
+def test_without_a_position_the_page_says_so_without_failing(app, client, login_as, tracks):
+    user = login_as(language="zh")
+    with app.app_context():
+        db.session.get(User, user.id).position_id = None
+        db.session.commit()
+    page = client.get("/certification/").get_data(as_text=True)
+    assert "您尚未设置岗位" in page and "result-fail" not in page
+    assert "未获上岗资格" not in page

@@ -2,17 +2,25 @@
 
 CLEARANCE = {
     "type": "object",
-    "required": ["employee_no", "cleared", "as_of", "tracks"],
+    "required": ["employee_no", "cleared", "certification_required", "as_of", "tracks"],
     "additionalProperties": False,
     "properties": {
         "employee_no": {"type": "string"},
-        "cleared": {"type": "boolean"},
+        "cleared": {"type": "boolean",
+                    "description": "Every track the position requires is valid now. False "
+                                   "when the position requires none (nothing vouches for "
+                                   "the person): see certification_required."},
+        "certification_required": {
+            "type": "boolean",
+            "description": "Whether the person's position requires any certification track. "
+                           "False: no certification is required for the position, `tracks` is "
+                           "empty and `cleared` is false."},
         "as_of": {"type": "string", "format": "date-time"},
         "tracks": {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["track", "status", "expires_at", "missing"],
+                "required": ["track", "status", "expires_at", "missing", "reasons"],
                 "additionalProperties": False,
                 "properties": {
                     "track": {"type": "string"},
@@ -20,7 +28,18 @@ CLEARANCE = {
                                                           "certified", "renewal_due",
                                                           "expired", "revoked"]},
                     "expires_at": {"type": ["string", "null"], "format": "date-time"},
-                    "missing": {"type": "array", "items": {"type": "string"}},
+                    "missing": {
+                        "type": "array", "items": {"type": "string"},
+                        "description": "What the track still needs, as codes: "
+                                       "`module:<slug>`, `scenario:<slug>`, "
+                                       "`scenarios:<n> more of <slug>,<slug>…`, `observation`."},
+                    "reasons": {
+                        "type": "array", "items": {"type": "string"},
+                        "description": "The status and then each missing requirement as "
+                                       "sentences for people, naming modules and calls by "
+                                       "their titles, in the language `Accept-Language` asks "
+                                       "for (`en`, the default, or `zh`; see "
+                                       "`Content-Language`)."},
                 },
             },
         },
@@ -40,6 +59,13 @@ BULK = {
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Clearance"}},
         "unknown": {"type": "array", "items": {"type": "string"}},
     },
+}
+
+
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language", "in": "header", "required": False,
+    "schema": {"type": "string", "examples": ["zh-CN,zh;q=0.9", "en"]},
+    "description": "The language of `reasons`: `en` (the default) or `zh`.",
 }
 
 
@@ -68,7 +94,7 @@ DOCUMENT = {
             "get": {
                 "summary": "Is this person cleared for duty now, and why not",
                 "parameters": [{"name": "employee_no", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string"}}, ACCEPT_LANGUAGE],
                 "responses": {
                     "200": {"description": "The answer",
                             "content": {"application/json": {
@@ -82,6 +108,7 @@ DOCUMENT = {
         "/clearance": {
             "post": {
                 "summary": "Clearance of up to 1,000 people at once",
+                "parameters": [ACCEPT_LANGUAGE],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["employee_nos"],
                     "properties": {"employee_nos": {"type": "array", "minItems": 1,

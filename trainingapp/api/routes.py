@@ -12,8 +12,10 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from trainingapp import wording
 from trainingapp.api.openapi import DOCUMENT
 from trainingapp.extensions import csrf
+from trainingapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from trainingapp.models import User, utcnow
 from trainingapp.rules.certification import Clearance
 from trainingapp.services import api_tokens, certification
@@ -44,18 +46,32 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
     return decorator
 
 
-def _answer(user: User, status_clearance: Clearance, as_of: str) -> dict[str, Any]:
+def _language() -> str:
+    """The language of the ``reasons``: as ``Accept-Language`` asks, English by default."""
+    return request.accept_languages.best_match(LANGUAGES.keys(), DEFAULT_LANGUAGE)
+
+
+def _answer(user: User, status_clearance: Clearance, as_of: str,
+            names: dict[str, dict[str, str]], language: str) -> dict[str, Any]:
     return {
         "employee_no": user.employee_no,
         "cleared": status_clearance.cleared,
+        "certification_required": status_clearance.needs_certification,
         "as_of": as_of,
         "tracks": [
             {"track": slug, "status": decision.status.value,
              "expires_at": decision.until.isoformat() if decision.until else None,
-             "missing": list(decision.missing)}
+             "missing": list(decision.missing),
+             "reasons": wording.reasons(decision, names, language)}
             for slug, decision in sorted(status_clearance.tracks.items())
         ],
     }
+
+
+def _in_language(response: Response, language: str) -> Response:
+    response.headers["Content-Language"] = language
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/clearance/<employee_no>")
@@ -68,7 +84,9 @@ def clearance(employee_no: str) -> tuple[Response, int]:
     now = utcnow()
     status = certification.statuses([person], now, known)[0]
     current_app.logger.info("api: %s asked clearance of 1 person", g.api_token)
-    return jsonify(_answer(person, status.clearance, now.isoformat())), 200
+    language = _language()
+    return _in_language(jsonify(_answer(person, status.clearance, now.isoformat(),
+                                        wording.requirement_titles(), language)), language), 200
 
 
 @bp.post("/clearance")
@@ -85,12 +103,13 @@ def clearance_bulk() -> tuple[Response, int]:
     now = utcnow()
     by_id = {s.user.id: s for s in certification.statuses(list(found.values()), now, known)}
     current_app.logger.info("api: %s asked clearance of %d people", g.api_token, len(numbers))
-    return jsonify(
+    names, language = wording.requirement_titles(), _language()
+    return _in_language(jsonify(
         as_of=now.isoformat(),
-        results=[_answer(found[n], by_id[found[n].id].clearance, now.isoformat()) for n in numbers
-                 if n in found],
+        results=[_answer(found[n], by_id[found[n].id].clearance, now.isoformat(), names,
+                         language) for n in numbers if n in found],
         unknown=[n for n in numbers if n not in found],
-    ), 200
+    ), language), 200
 
 
 @bp.get("/openapi.json")

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, abort, g, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from trainingapp import wording
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role, utcnow
 from trainingapp.services import certification
@@ -27,7 +28,7 @@ NO_BANNER = {"quizzes.take", "quizzes.finish", "calls.call", "verify.certificate
 def index() -> str:
     now = utcnow()
     return render_template("certification/index.html", status=certification.status_of(
-        current_user, now), now=now, names=certification.requirement_names())
+        current_user, now), now=now, names=wording.requirement_titles())
 
 
 @bp.get("/certificates/<int:cert_id>")
@@ -55,6 +56,12 @@ def public_certificate(code: str) -> str:
 
 
 def init_banner(app: Flask) -> None:
+    """The banner on every page while not cleared, and the words every page uses for why
+    someone is not (``reasons``, ``requirement_sentence``, ``status_label``)."""
+    app.add_template_global(wording.reasons, "reasons")
+    app.add_template_global(wording.requirement_sentence, "requirement_sentence")
+    app.add_template_global(wording.status_label, "status_label")
+
     @app.context_processor
     def _clearance_banner() -> dict[str, object]:
         if (g.get("database_unavailable") or not current_user.is_authenticated

@@ -213,6 +213,12 @@ class Clearance:
     tracks: dict[str, Decision] = field(default_factory=dict)
 
     @property
+    def needs_certification(self) -> bool:
+        """Whether the person's position requires any track: without one, nobody is
+        waiting on them to be certified, although nothing clears them either."""
+        return bool(self.tracks)
+
+    @property
     def requirements_left(self) -> int:
         return sum(len(d.missing) or (0 if d.is_valid else 1) for d in self.tracks.values()
                    if not d.is_valid)

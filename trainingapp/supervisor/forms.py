@@ -21,9 +21,10 @@ from wtforms.validators import NumberRange, Regexp
 
 from trainingapp.forms import AssignForm, AtMost, as_text, stripped
 from trainingapp.models import User
+from trainingapp.queries import rosters
 from trainingapp.services import evaluations, observations
 
-ROSTER_UPLOAD_LIMIT = 200_000  # bytes of a roster file read
+ROSTER_UPLOAD_LIMIT = 2_000_000  # bytes: a roster of thousands, as an Excel workbook
 
 
 class TeamAssignForm(AssignForm):
@@ -103,15 +104,37 @@ def observation_form(content: dict[str, Any]) -> ObservationForm:
 
 
 class RosterForm(FlaskForm):
-    """The employee numbers on a shift, typed or pasted, or in a file; ``format=csv`` to
-    download the answer."""
+    """The employee numbers on a shift, typed or pasted, or in a roster file (CSV, text or
+    XLSX: its employee-number column); ``format=csv`` to download the answer."""
 
     employee_nos = TextAreaField(filters=[as_text])
     file = FileField()
     format = StringField()
 
-    def add_file(self) -> None:
-        """Add the numbers of the roster file to those typed (shown again with the answer)."""
-        if self.file.data is not None:
-            sent = self.file.data.read(ROSTER_UPLOAD_LIMIT)
-            self.employee_nos.data += "\n" + sent.decode("utf-8-sig", errors="replace")
+    numbers: list[str]
+
+    def validate_file(self, field: Field) -> None:
+        """The file's numbers are added to those typed (and shown again with the answer)."""
+        if field.data is None or not field.data.filename:
+            return
+        sent = field.data.read(ROSTER_UPLOAD_LIMIT + 1)
+        if len(sent) > ROSTER_UPLOAD_LIMIT:
+            raise ValidationError(_l("The roster file may be at most %(n)d MB.",
+                                     n=ROSTER_UPLOAD_LIMIT // 1_000_000))
+        try:
+            found = rosters.numbers_in_file(field.data.filename, sent)
+        except rosters.RosterFileError as error:
+            raise ValidationError(str(error)) from None
+        typed = self.employee_nos.data.rstrip()
+        self.employee_nos.data = "\n".join(([typed] if typed else []) + found)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        self.numbers = rosters.parse_numbers(self.employee_nos.data)
+        if len(self.numbers) > rosters.MAX_NUMBERS:
+            self.employee_nos.errors = [_l(
+                "At most %(max)d employee numbers at a time: these are %(n)d.",
+                max=rosters.MAX_NUMBERS, n=len(self.numbers))]
+            return False
+        return True

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainingapp import exports, unit_of_work
+from trainingapp import exports, unit_of_work, wording
 from trainingapp.auth.access import role_required
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import people, rosters
@@ -38,16 +38,22 @@ def index() -> str:
     def overdue(member_id: int) -> int:
         return sum(v.progress == "overdue" for v in assigned[member_id])
 
+    def waited_on(member_id: int) -> bool:  # not cleared, and their position needs it
+        clearance = statuses[member_id].clearance
+        return clearance.needs_certification and not clearance.cleared
+
     shown = [m for m in members if show == "all"
-             or (show == "not_cleared" and not statuses[m.id].clearance.cleared)
+             or (show == "not_cleared" and waited_on(m.id))
              or (show == "overdue" and overdue(m.id))]
     if sort == "name":
         shown.sort(key=lambda m: m.full_name)
     elif sort == "overdue":
         shown.sort(key=lambda m: (-overdue(m.id), m.full_name))
+    names = wording.requirement_titles()  # read once for the page's reasons
     return render_template("supervisor/index.html", members=shown, now=now, show=show,
                            sort=sort, team_size=len(members), statuses=statuses,
                            assigned=assigned,
+                           why_not={m.id: wording.why_not(statuses[m.id], names) for m in shown},
                            titles=assignments.targets(),
                            recent=people.recent_scores([m.id for m in members]),
                            weakest=people.weakest_dimensions([m.id for m in members]),
@@ -77,8 +83,7 @@ def roster() -> Response | str:
     form = RosterForm()
     rows = None
     if form.validate_on_submit():
-        form.add_file()
-        rows = rosters.check(current_user, rosters.parse_numbers(form.employee_nos.data), utcnow())
+        rows = rosters.check(current_user, form.numbers, utcnow())
         if form.format.data == "csv":
             return exports.download(rosters.export_rows(rows), "roster-check")
     return render_template("supervisor/roster.html", form=form, rows=rows)
