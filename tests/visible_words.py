@@ -15,8 +15,11 @@ READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-descriptio
 SKIPPED = {"script", "style", "template", "svg"}
 # Slugs that are also words people write in prose ("after-sales service").
 WORDS_TOO = {"after-sales"}
-# A command or code an admin types, shown as <code>, may be English in the Chinese interface.
+# What a person types as it is (a command, a file's column header) is shown as <code>: it
+# may be English in the Chinese interface and look like a key, but is never a known code.
 COMMAND = "\x00"
+# An export's columns for systems say so in their header; their cells are machine values.
+FOR_SYSTEMS = ("(for systems)", "（供系统使用）")
 
 SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z]+)+(?![\w/-])")  # in_progress, true_false
 CODE_PAIR = re.compile(r"\b(?:module|scenario|scenarios|track|call):[a-z0-9]")
@@ -75,7 +78,7 @@ def problems(texts: Iterable[str], language: str, codes: set[str],
         for word in allowed:
             text = text.replace(word, " ")
         reasons = []
-        if SNAKE.search(text) or CODE_PAIR.search(text):
+        if not command and (SNAKE.search(text) or CODE_PAIR.search(text)):
             reasons.append("a key")
         reasons += [f"the code {c!r}" for c in _codes_in(text, codes)]
         if REPR.search(text):
@@ -89,6 +92,14 @@ def problems(texts: Iterable[str], language: str, codes: set[str],
         if reasons:
             found.append(f"{text[:120]!r}: {', '.join(reasons)}")
     return found
+
+
+def for_people(rows: list[list[str]]) -> list[str]:
+    """An export's cells without the columns for systems (the first row is the header)."""
+    if not rows:
+        return []
+    machine = {i for i, h in enumerate(rows[0]) if any(m in h for m in FOR_SYSTEMS)}
+    return [cell for row in rows for i, cell in enumerate(row) if cell and i not in machine]
 
 
 def _codes_in(text: str, codes: set[str]) -> list[str]:

@@ -19,7 +19,7 @@ from trainingapp.services import accounts
 
 HEADERS = {"en": ["Employee number", "Name", "Team", "Site", "Position", "Track",
                   "Track code (for systems)", "Status", "Valid until"],
-           "zh": ["工号", "姓名", "班组", "地点", "岗位", "认证", "认证代码（供系统读取）", "状态",
+           "zh": ["工号", "姓名", "班组", "地点", "岗位", "认证", "认证代码（供系统使用）", "状态",
                   "有效期至"]}
 STATUSES = {"en": {"Certified", "Renewal due", "Expired", "Revoked", "Not certified"},
             "zh": {"已认证", "待续期", "已过期", "已撤销", "未认证"}}

@@ -127,7 +127,7 @@ CODES = {"none", "certified", "renewal_due", "expired", "revoked", "in_progress"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 HEADERS = {"en": ["Employee number", "Name", "Team", "Site", "Position", "Track",
                   "Track code (for systems)", "Status", "Valid until"],
-           "zh": ["工号", "姓名", "班组", "地点", "岗位", "认证", "认证代码（供系统读取）", "状态",
+           "zh": ["工号", "姓名", "班组", "地点", "岗位", "认证", "认证代码（供系统使用）", "状态",
                   "有效期至"]}
 WORDS = {"en": {"track": "Hotline agent certification", "position": "Hotline agent",
                 "certified": "Certified", "none": "Not certified", "renewal": "Renewal due",

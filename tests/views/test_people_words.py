@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from tests.conftest import csrf_token, login
-from tests.visible_words import problems, visible_text
+from tests.visible_words import for_people, problems, visible_text
 from trainingapp.content.bank import load_bank
 from trainingapp.content.sync import sync_bank
 from trainingapp.extensions import db
@@ -44,6 +44,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 VIEWERS = {"anonymous": None, "trainee": "T0001", "supervisor": "S0001", "hr": "H0001",
            "admin": "A0001"}
 REPLY = "I am sorry, let me check that for you."  # the trainee's own words, shown back
+NOTE = "Certified by the group academy"  # an admin's
 NOT_PAGES = {"static", "main.healthz", "main.readyz", "api.clearance", "api.me", "api.openapi"}
 
 
@@ -80,7 +81,7 @@ def world(app):  # type: ignore[no-untyped-def]
         track = db.session.scalars(select(Track).order_by(Track.id)).first()
         cert = certification.record_outside_award(admin, trainee, track,
                                                   CertificateSource.EXTERNAL,
-                                                  "Certified by the group academy", NOW)
+                                                  NOTE, NOW)
         reminders.queue_due(NOW)
         db.session.commit()
         lesson = db.session.scalars(select(Lesson).where(Lesson.module_id == module.id)
@@ -95,7 +96,7 @@ def world(app):  # type: ignore[no-untyped-def]
         allowed = {*db.session.scalars(select(User.full_name)),
                    *db.session.scalars(select(User.employee_no)),
                    *db.session.scalars(select(Team.name)), *db.session.scalars(select(Team.site)),
-                   *db.session.scalars(select(Certification.code)), REPLY}
+                   *db.session.scalars(select(Certification.code)), REPLY, NOTE}
         assert db.session.scalar(select(AuditEvent.id).limit(1)) is not None
     return values, calls_slugs, allowed
 
@@ -149,7 +150,7 @@ def _export_texts(reply) -> list[str]:  # type: ignore[no-untyped-def]
         sheet = load_workbook(io.BytesIO(reply.get_data()), read_only=True).active
         rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(
             values_only=True)]
-    return [cell for row in rows for cell in row if cell]
+    return for_people(rows)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
