@@ -246,17 +246,17 @@ def users_import(path: Path, dry_run: bool) -> None:
         raise click.ClickException(str(error)) from None
     plans = staff_import.plan(rows)
     for item in plans:
-        detail = "; ".join(item.errors or item.changes)
-        click.echo(f"row {item.line:>5}  {item.employee_no:<12} {item.action:<9} {detail}".rstrip())
+        detail = " ".join(item.details)
+        click.echo(f"row {item.line:>5}  {item.employee_no:<12} {item.outcome:<9} {detail}".rstrip())
     if any(item.action == "error" for item in plans):
-        raise click.ClickException("nothing was imported: fix the rows marked error")
+        raise click.ClickException("nothing was imported: fix the rows marked Error")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
         return
     result = staff_import.apply(plans, None, path.name)
     unit_of_work.commit()
-    click.echo(f"Imported: {result.created} created, {result.updated} updated, "
-               f"{result.unchanged} unchanged.")
+    click.echo(f"Imported: {result.created} new, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {result.new_teams} new team(s).")
 
 
 backup_cli = AppGroup("backup", help="Back the database up and restore it.")
