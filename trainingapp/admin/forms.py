@@ -55,9 +55,10 @@ class PersonForm(FlaskForm):
     language = StringField(filters=[_known_language])
     roles = SelectMultipleField(validate_choice=False, filters=[_granted_roles])
 
-    def __init__(self, units: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, units: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.units = units  # "team" and "position": what may be chosen
+        # "team" and "position": what may be chosen (``units_for``); without, nothing
+        self.units = units or {"team": [], "position": []}
 
     def validate_team(self, field: Field) -> None:
         if field.data and _by_code(self.units["team"], field.data) is None:
