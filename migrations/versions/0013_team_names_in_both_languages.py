@@ -2,7 +2,9 @@
 English one), and is_active on teams and positions (deactivated ones are no longer offered
 in forms and imports; the people who have them keep them)
 
-Revision ID: 0013_team_names_in_both_languages
+Revision ID: 0013_team_names_both_languages
+(not "0013_team_names_in_both_languages": 33 characters, and alembic_version.version_num
+holds 32 on PostgreSQL)
 Revises: 6d2f1b8e3c11
 Create Date: 2026-12-01 14:00:00
 
@@ -11,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013_team_names_in_both_languages'
+revision = '0013_team_names_both_languages'
 down_revision = '6d2f1b8e3c11'
 branch_labels = None
 depends_on = None
