@@ -267,3 +267,8 @@ def test_the_template_has_the_headers_in_the_chosen_language_and_reads_back(seed
     [row] = _import(text)
     assert (row.outcome, row.position_name, row.values["hire_date"], row.values["language"]) == (
         "New", "Hotline agent", "2026-11-01", "zh")
+
+
+def test_a_300_character_name_is_an_error_not_cut(seeded):
+    [row] = _import(f"Employee number,Name\nT8801,{'x' * 300}\n")
+    assert row.errors == ["Row 2, Name: the name has 300 characters; at most 120."]

@@ -343,3 +343,18 @@ def test_create_rename_and_deactivate_positions(app, client, make_user):
             AuditEvent.action.like("position_%")).order_by(AuditEvent.id)).all() == [
             "position_created", "position_updated", "position_deactivated",
             "position_reactivated"]
+
+
+def test_saving_a_team_keeps_a_supervisor_without_the_role(app, client, make_user):
+    token = _admin(app, client, make_user)
+    make_user("S9200", supervises="night")  # supervises, as an import may say, without the role
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.code == "night"))
+        kept = accounts.get_by_employee_no("S9200")
+    page = client.get(f"/admin/organisation/teams/{team.id}").get_data(as_text=True)
+    assert f'value="{kept.id}" checked' in page
+    client.post(f"/admin/organisation/teams/{team.id}", data={
+        "csrf_token": token, "name": "Night", "supervisors": [str(kept.id)]})
+    with app.app_context():
+        assert [p.employee_no for p in accounts.team_with_supervisors(team.id).supervisors] == [
+            "S9200"]

@@ -150,7 +150,7 @@ def add_position() -> Response | str:
 def edit_team(team_id: int) -> Response | str:
     """Rename a team in both languages, move its site, choose its supervisors."""
     team = accounts.team_with_supervisors(team_id) or abort(404)
-    candidates = accounts.supervisor_candidates()
+    candidates = accounts.supervisor_candidates(team)
     form = TeamForm(obj=team)
     supervisors = SupervisorsForm(candidates, data={"supervisors": [p.id for p in team.supervisors]}
                                   if not form.is_submitted() else None)

@@ -195,13 +195,13 @@ def update_profile(user: User, changes: dict[str, Any], *, actor: User | None = 
     return changed
 
 
-def add_supervised_team(user: User, team: Team) -> bool:
+def add_supervised_team(user: User, team: Team, *, actor: User | None = None) -> bool:
     db.session.flush()
     db.session.refresh(user, ["supervised_teams"])
     if team in user.supervised_teams:
         return False
     user.supervised_teams.append(team)
-    audit.record("supervisor_assigned", subject=user, team=team.code)
+    audit.record("supervisor_assigned", actor=actor, subject=user, team=team.code)
     return True
 
 
@@ -359,13 +359,14 @@ def set_unit_active(unit: Team | Position, active: bool, *, actor: User | None =
     return True
 
 
-def supervisor_candidates() -> list[User]:
-    """Active people with the supervisor role, by name: whom a team's supervisors are
-    chosen from."""
-    return list(db.session.scalars(
+def supervisor_candidates(team: Team) -> list[User]:
+    """Whom ``team``'s supervisors are chosen from, by name: active people with the
+    supervisor role, and those who supervise it now (so that saving keeps them)."""
+    with_role = db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.SUPERVISOR, User.is_active.is_(True))
-        .order_by(User.full_name, User.employee_no)))
+        .where(UserRole.role == Role.SUPERVISOR, User.is_active.is_(True))).all()
+    found = {person.id: person for person in (*with_role, *team.supervisors)}
+    return sorted(found.values(), key=lambda person: (person.full_name, person.employee_no))
 
 
 def get_team(team_id: int) -> Team | None:

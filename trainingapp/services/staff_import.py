@@ -482,7 +482,7 @@ def apply(plans: Sequence[RowPlan], actor: User | None, filename: str) -> Import
         supervisor, code = item.values.get("supervisor"), item.values.get("team")
         if supervisor and code:
             boss = people.get(supervisor) or accounts.require_by_employee_no(supervisor)
-            accounts.add_supervised_team(boss, teams[code])
+            accounts.add_supervised_team(boss, teams[code], actor=actor)
     counts = ImportResult(*(sum(p.action == a for p in plans)
                             for a in ("create", "update", "unchanged")), new_teams=created_teams)
     audit.record("staff_imported", actor=actor, file=filename, created=counts.created,
