@@ -241,9 +241,10 @@ def test_deactivated_positions_and_teams_are_refused_but_people_keep_theirs(seed
     accounts.set_unit_active(_position("online-agent"), False)
     accounts.set_unit_active(_team("hall-central"), False)
     db.session.commit()
+    trainee = accounts.get_by_employee_no("T0001").full_name  # the demo's, whatever it is
     plans = _import("Employee number,Name,Position,Team\n"
                     "T8601,New Person,Online service agent,Central business hall\n"
-                    "T0001,Li Na (demo trainee),Hotline agent,Hotline team 1\n")
+                    f"T0001,{trainee},Hotline agent,Hotline team 1\n")
     assert plans[0].outcome == "Error"
     assert plans[0].errors[0].startswith(
         "Row 2, Position: the position “Online service agent” is no longer in use. The "
@@ -255,7 +256,7 @@ def test_deactivated_positions_and_teams_are_refused_but_people_keep_theirs(seed
     accounts.set_unit_active(_team("hotline-1"), False)
     db.session.commit()
     [kept] = _import("Employee number,Name,Position,Team\n"
-                     "T0001,Li Na (demo trainee),Hotline agent,Hotline team 1\n")
+                     f"T0001,{trainee},Hotline agent,Hotline team 1\n")
     assert kept.outcome == "Unchanged"  # their own team, although deactivated
 
 

@@ -194,16 +194,18 @@ def test_a_300_character_name_is_refused_with_the_message_and_kept(app, client, 
     page = client.post("/admin/people/new", data={
         "csrf_token": token, "employee_no": "T7800", "full_name": long_name,
         "team": "hotline-1"}).get_data(as_text=True)
-    assert "This has 300 characters; write at most 120." in page
+    assert ("The name can be at most 120 characters long; yours has 300. Shorten it and send "
+            "it again.") in page
     assert long_name.strip() in page  # the input is kept, whole
     assert "At most 120 characters." in page  # the limit is shown
     too_long_number = client.post("/admin/people/new", data={
         "csrf_token": token, "employee_no": "T" * 33, "full_name": "Ok"}).get_data(as_text=True)
-    assert "This has 33 characters; write at most 32." in too_long_number
+    assert "The employee number can be at most 32 characters long; yours has 33." in (
+        too_long_number)
     person = make_user("T7801")
     edited = client.post(f"/admin/people/{person.id}", data={
         "csrf_token": token, "full_name": long_name, "language": "en"}).get_data(as_text=True)
-    assert "This has 300 characters; write at most 120." in edited
+    assert "The name can be at most 120 characters long; yours has 300." in edited
     with app.app_context():
         assert accounts.get_by_employee_no("T7800") is None
         assert accounts.get_by_employee_no("T7801").full_name == "Person T7801"
@@ -235,7 +237,7 @@ def test_create_rename_and_deactivate_teams_audited(app, client, make_user):
         "csrf_token": token, "team-code": "East Hall!", "team-name": "x" * 121}).get_data(
         as_text=True)
     assert "A code has lowercase letters, digits and hyphens" in bad
-    assert "This has 121 characters; write at most 120." in bad
+    assert "The name in English can be at most 120 characters long; yours has 121." in bad
     with app.app_context():
         team = db.session.scalar(select(Team).where(Team.code == "hall-east"))
     renamed = client.post(f"/admin/organisation/teams/{team.id}", data={

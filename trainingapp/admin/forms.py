@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import request
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,19 +17,29 @@ from wtforms import (
     StringField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from trainingapp.forms import DayField, cut, stripped
 from trainingapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Team, User
 from trainingapp.models.user import NAME_LENGTH
 
-TOO_LONG = _l("This has %(length)d characters; write at most %(max)d.")
 
+class AtMost:
+    """A validator: at most ``limit`` characters; longer text is refused with a message that
+    names the limit and the length (never cut). The same as ``trainingapp.forms.AtMost`` of
+    the branch that refuses long input elsewhere: once both are in, use that one."""
 
-def _at_most(length: int) -> Length:
-    """Longer input is refused with a message (never cut without a word)."""
-    return Length(max=length, message=TOO_LONG)
+    def __init__(self, limit: int, name: Any) -> None:
+        self.limit, self.name = limit, name  # name: what the text is ("The name"), lazy
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(_(
+                "%(name)s can be at most %(limit)s characters long; yours has %(length)s. "
+                "Shorten it and send it again.", name=str(self.name),
+                limit=format_number(self.limit), length=format_number(length)))
 
 
 def _known_language(value: str | None) -> str:
@@ -46,9 +58,9 @@ class PersonForm(FlaskForm):
 
     full_name = StringField(filters=[stripped],
                             validators=[DataRequired(_l("Enter the person's name.")),
-                                        _at_most(NAME_LENGTH)])
+                                        AtMost(NAME_LENGTH, _l("The name"))])
     email = StringField(filters=[stripped, lambda value: value or None],
-                        validators=[Optional(), _at_most(254)])
+                        validators=[Optional(), AtMost(254, _l("The email address"))])
     team = StringField()
     position = StringField()
     hire_date = DayField(message=_l("Enter the date as YYYY-MM-DD."))
@@ -78,7 +90,7 @@ class PersonForm(FlaskForm):
 
 class NewPersonForm(PersonForm):
     employee_no = StringField(filters=[stripped, str.upper], validators=[
-        DataRequired(_l("Enter the employee number.")), _at_most(32),
+        DataRequired(_l("Enter the employee number.")), AtMost(32, _l("The employee number")),
         Regexp(r"^[A-Z0-9-]+$", message=_l("An employee number has letters, digits and "
                                            "hyphens only."))])
 
@@ -125,7 +137,7 @@ class _UnitCode:
     code = StringField(_l("Code"), filters=[stripped, str.lower],
                        description=_l("Lowercase letters, digits and hyphens; it cannot be "
                                       "changed later. At most 64 characters."),
-                       validators=[DataRequired(_l("Enter a code.")), _at_most(64),
+                       validators=[DataRequired(_l("Enter a code.")), AtMost(64, _l("The code")),
                                    Regexp(r"^[a-z0-9][a-z0-9-]*$", message=CODE_MESSAGE)])
 
 
@@ -135,13 +147,13 @@ class TeamForm(FlaskForm):
     name = StringField(_l("Name in English"), filters=[stripped],
                        description=_l("At most 120 characters."),
                        validators=[DataRequired(_l("Enter the team's name in English.")),
-                                   _at_most(NAME_LENGTH)])
+                                   AtMost(NAME_LENGTH, _l("The name in English"))])
     name_zh = StringField(_l("Name in Chinese"), filters=[stripped],
                           description=_l("At most 120 characters. Without it, Chinese pages "
                                          "show the English name."),
-                          validators=[_at_most(NAME_LENGTH)])
+                          validators=[AtMost(NAME_LENGTH, _l("The name in Chinese"))])
     site = StringField(_l("Site"), filters=[stripped], description=_l("At most 120 characters."),
-                       validators=[_at_most(NAME_LENGTH)])
+                       validators=[AtMost(NAME_LENGTH, _l("The site"))])
 
 
 class NewTeamForm(TeamForm, _UnitCode):
@@ -154,11 +166,11 @@ class PositionForm(FlaskForm):
     name_en = StringField(_l("Name in English"), filters=[stripped],
                           description=_l("At most 120 characters."),
                           validators=[DataRequired(_l("Enter the position's name in English.")),
-                                      _at_most(NAME_LENGTH)])
+                                      AtMost(NAME_LENGTH, _l("The name in English"))])
     name_zh = StringField(_l("Name in Chinese"), filters=[stripped],
                           description=_l("At most 120 characters."),
                           validators=[DataRequired(_l("Enter the position's name in Chinese.")),
-                                      _at_most(NAME_LENGTH)])
+                                      AtMost(NAME_LENGTH, _l("The name in Chinese"))])
 
 
 class NewPositionForm(PositionForm, _UnitCode):
