@@ -34,6 +34,8 @@ token_cli = AppGroup("api-token", help="Bearer tokens for other systems (rosteri
 clearance_cli = AppGroup("clearance", help="Who is cleared for duty.")
 notify_cli = AppGroup("notify", help="Notifications and reminders.")
 users_cli = AppGroup("users", help="Staff in bulk.")
+team_cli = AppGroup("team", help="Teams: create, rename, deactivate.")
+position_cli = AppGroup("position", help="Positions: create, rename, deactivate.")
 
 
 def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
@@ -247,17 +249,102 @@ def users_import(path: Path, dry_run: bool) -> None:
         raise click.ClickException(str(error)) from None
     plans = staff_import.plan(rows)
     for item in plans:
-        detail = "; ".join(item.errors or item.changes)
-        click.echo(f"row {item.line:>5}  {item.employee_no:<12} {item.action:<9} {detail}".rstrip())
+        detail = " ".join(item.details)
+        click.echo(f"row {item.line:>5}  {item.employee_no:<12} {item.outcome:<9} {detail}".rstrip())
     if any(item.action == "error" for item in plans):
-        raise click.ClickException("nothing was imported: fix the rows marked error")
+        raise click.ClickException("nothing was imported: fix the rows marked Error")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
         return
     result = staff_import.apply(plans, None, path.name)
     unit_of_work.commit()
-    click.echo(f"Imported: {result.created} created, {result.updated} updated, "
-               f"{result.unchanged} unchanged.")
+    click.echo(f"Imported: {result.created} new, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {result.new_teams} new team(s).")
+
+
+@team_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The name in English.")
+@click.option("--name-zh", default="", help="The name in Chinese.")
+@click.option("--site", default="")
+def team_create(code: str, name: str, name_zh: str, site: str) -> None:
+    """Add a team."""
+    try:
+        team = accounts.create_team(code, name, name_zh, site)
+    except accounts.AccountError as error:
+        raise _fail(error) from None
+    unit_of_work.commit()
+    click.echo(f"Added the team {team.code} ({team.name}).")
+
+
+@team_cli.command("rename")
+@click.argument("code")
+@click.option("--name", default=None, help="The name in English.")
+@click.option("--name-zh", default=None, help="The name in Chinese.")
+@click.option("--site", default=None)
+def team_rename(code: str, name: str | None, name_zh: str | None, site: str | None) -> None:
+    """Rename a team (in English, Chinese or both) or move it to another site."""
+    team = _by_code(Team, code)
+    try:
+        changed = accounts.update_team(
+            team, name=team.name if name is None else name,
+            name_zh=team.name_zh if name_zh is None else name_zh,
+            site=team.site if site is None else site)
+    except accounts.AccountError as error:
+        raise _fail(error) from None
+    unit_of_work.commit()
+    click.echo(f"Changed {', '.join(changed)} of {team.code}." if changed else "Nothing changed.")
+
+
+@position_cli.command("create")
+@click.argument("code")
+@click.option("--name-en", required=True)
+@click.option("--name-zh", required=True)
+def position_create(code: str, name_en: str, name_zh: str) -> None:
+    """Add a position, named in English and Chinese."""
+    try:
+        position = accounts.create_position(code, name_en, name_zh)
+    except accounts.AccountError as error:
+        raise _fail(error) from None
+    unit_of_work.commit()
+    click.echo(f"Added the position {position.code} ({position.name_en}).")
+
+
+@position_cli.command("rename")
+@click.argument("code")
+@click.option("--name-en", default=None)
+@click.option("--name-zh", default=None)
+def position_rename(code: str, name_en: str | None, name_zh: str | None) -> None:
+    """Rename a position in English, Chinese or both."""
+    position = _by_code(Position, code)
+    try:
+        changed = accounts.update_position(
+            position, name_en=position.name_en if name_en is None else name_en,
+            name_zh=position.name_zh if name_zh is None else name_zh)
+    except accounts.AccountError as error:
+        raise _fail(error) from None
+    unit_of_work.commit()
+    click.echo(f"Changed {', '.join(changed)} of {position.code}." if changed
+               else "Nothing changed.")
+
+
+def _set_active_command(group: AppGroup, model: type[Team | Position], active: bool) -> None:
+    verb = "reactivate" if active else "deactivate"
+
+    @group.command(verb, help=(f"Offer the {model.__tablename__} in forms and imports again."
+                               if active else f"No longer offer the {model.__tablename__} in "
+                               "forms and imports; its people keep it."))
+    @click.argument("code")
+    def command(code: str) -> None:
+        unit = _by_code(model, code)
+        changed = accounts.set_unit_active(unit, active)
+        unit_of_work.commit()
+        click.echo(f"{verb.capitalize()}d {unit.code}." if changed else "Nothing changed.")
+
+
+for _group, _model in ((team_cli, Team), (position_cli, Position)):
+    for _active in (False, True):
+        _set_active_command(_group, _model, _active)
 
 
 backup_cli = AppGroup("backup", help="Back the database up and restore it.")
@@ -320,6 +407,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(clearance_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(team_cli)
+    app.cli.add_command(position_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(doctor_command)
     app.cli.add_command(backup_cli)

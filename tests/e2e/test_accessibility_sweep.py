@@ -21,7 +21,7 @@ def _id_of(live_app, employee_no):
                "/analysis/modules/etiquette", "/analysis/calls/billing-dispute",
                "/people/{T0001}", "/audit/"]),
     ("A0001", ["/admin/", "/admin/people/new", "/admin/people/{T0001}", "/admin/people/import",
-               "/admin/people/organisation", "/admin/tokens", "/admin/content",
+               "/admin/organisation", "/admin/tokens", "/admin/content",
                "/audit/?action=login"]),
 ])
 def test_workspace_pages_have_no_serious_accessibility_violations(page, live_app, who, paths):

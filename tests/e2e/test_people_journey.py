@@ -24,17 +24,18 @@ def test_admin_adds_a_person_and_imports_staff(page, tmp_path):
     page.get_by_role("link", name="Import staff").click()
     page.get_by_label("Staff file").set_input_files(str(staff))
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("1 to create, 0 to update, 0 unchanged, 1 errors")).to_be_visible()
+    expect(page.get_by_text("1 new, 0 to update, 0 unchanged, 1 with errors")).to_be_visible()
     expect(page.get_by_role("button", name="Import these rows")).to_have_count(0)
     assert serious_violations(page) == []
     screenshot(page, "import-errors")
 
     staff.write_text("employee_no,name,position,team\nT9902,Xu Ming,online-agent,hotline-1\n",
                      encoding="utf-8")
+    page.get_by_role("link", name="Upload another file").click()
     page.get_by_label("Staff file").set_input_files(str(staff))
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("button", name="Import these rows").click()
-    expect(page.get_by_text("1 created, 0 updated, 0 unchanged")).to_be_visible()
+    expect(page.get_by_text("1 new, 0 updated, 0 unchanged")).to_be_visible()
     page.get_by_role("searchbox").fill("T9902")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("cell", name="Xu Ming")).to_be_visible()

@@ -1,5 +1,6 @@
 from tests.conftest import make_app
 from trainingapp.extensions import db
+from trainingapp.models import Team
 from trainingapp.services import accounts
 
 
@@ -58,3 +59,28 @@ def test_demo_seed_is_refused_in_production(migrated_url):
     app.config["ENV_NAME"] = "production"
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 1 and "Refused" in result.output
+
+
+def test_teams_and_positions_from_the_command_line(app, runner):
+    runner.invoke(args=["demo", "seed"])
+    made = runner.invoke(args=["team", "create", "hall-west", "--name", "West hall",
+                               "--name-zh", "西区营业厅", "--site", "West"])
+    assert made.exit_code == 0 and "Added the team hall-west (West hall)." in made.output
+    taken = runner.invoke(args=["team", "create", "hall-west", "--name", "Again"])
+    assert taken.exit_code == 1 and "The code hall-west is already used." in taken.output
+    renamed = runner.invoke(args=["team", "rename", "hall-west", "--name", "West business hall"])
+    assert "Changed name of hall-west." in renamed.output
+    assert "Deactivated hall-west." in runner.invoke(
+        args=["team", "deactivate", "hall-west"]).output
+    assert "Nothing changed." in runner.invoke(args=["team", "deactivate", "hall-west"]).output
+    position = runner.invoke(args=["position", "create", "night-agent", "--name-en",
+                                   "Night agent", "--name-zh", "夜班客服"])
+    assert position.exit_code == 0, position.output
+    assert "Changed name_zh of night-agent." in runner.invoke(
+        args=["position", "rename", "night-agent", "--name-zh", "夜班客服代表"]).output
+    assert "Reactivated hall-west." in runner.invoke(
+        args=["team", "reactivate", "hall-west"]).output
+    with app.app_context():
+        team = db.session.scalar(db.select(Team).where(Team.code == "hall-west"))
+        assert (team.name, team.name_zh, team.is_active) == ("West business hall", "西区营业厅",
+                                                             True)

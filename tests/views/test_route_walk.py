@@ -25,7 +25,7 @@ def _values(app, ids):  # type: ignore[no-untyped-def]
         code = db.session.get(Certification, ids["cert"]).code
     return {"attempt_id": ids["attempt"], "run_id": ids["run"], "cert_id": ids["cert"],
             "user_id": ids["owner"], "assignment_id": assignment or ids["owner"],
-            "report_id": 1, "batch_id": 1, "slug": "greeting", "lesson_slug": "opening",
+            "report_id": 1, "batch_id": 1, "team_id": 1, "position_id": 1, "kind": "csv", "slug": "greeting", "lesson_slug": "opening",
             "bank_id": "cert-greeting-001", "employee_no": "OWN1", "code": code,
             "token": "not-a-token", "filename": "css/app.css"}
 

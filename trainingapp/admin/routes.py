@@ -1,4 +1,4 @@
-"""/admin: people and content management."""
+"""/admin: people, teams and positions, content, API tokens."""
 
 from pathlib import Path
 
@@ -17,13 +17,22 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
-from trainingapp.admin.forms import TokenForm
+from trainingapp.admin.forms import (
+    ActiveForm,
+    NewPositionForm,
+    NewTeamForm,
+    PositionForm,
+    SupervisorsForm,
+    TeamForm,
+    TokenForm,
+)
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
 from trainingapp.forms import ButtonForm
-from trainingapp.models import Role, utcnow
+from trainingapp.i18n import current_language
+from trainingapp.models import Position, Role, Team, utcnow
 from trainingapp.queries import analysis, content, people
-from trainingapp.services import api_tokens, regrading
+from trainingapp.services import accounts, api_tokens, regrading
 
 bp = Blueprint("admin", __name__)
 role_required(bp, Role.ADMIN)
@@ -86,3 +95,110 @@ def tokens() -> str:
                 unit_of_work.commit()
     return render_template("admin/tokens.html", tokens=api_tokens.all_tokens(), shown=shown,
                            form=form)
+
+
+# --- teams and positions: create, rename in both languages, deactivate, supervisors --------
+
+
+def _organisation(**forms: object) -> str:
+    shown = {"team_form": NewTeamForm(formdata=None, prefix="team"),
+             "position_form": NewPositionForm(formdata=None, prefix="position"), **forms}
+    groups = people.groups()
+    return render_template("admin/organisation.html", teams=groups["team"],
+                           positions=groups["position"], **shown)
+
+
+@bp.get("/organisation")
+def organisation() -> str:
+    return _organisation()
+
+
+@bp.post("/organisation/teams")
+def add_team() -> Response | str:
+    form = NewTeamForm(prefix="team")
+    if form.validate_on_submit():
+        try:
+            team = accounts.create_team(form.code.data, form.name.data, form.name_zh.data,
+                                        form.site.data, actor=current_user)
+        except accounts.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            unit_of_work.commit()
+            flash(_("Added the team %(name)s.", name=team.name_in(current_language())), "success")
+            return redirect(url_for(".organisation"))
+    return _organisation(team_form=form)
+
+
+@bp.post("/organisation/positions")
+def add_position() -> Response | str:
+    form = NewPositionForm(prefix="position")
+    if form.validate_on_submit():
+        try:
+            position = accounts.create_position(form.code.data, form.name_en.data,
+                                                form.name_zh.data, actor=current_user)
+        except accounts.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            unit_of_work.commit()
+            flash(_("Added the position %(name)s.", name=position.name_in(current_language())),
+                  "success")
+            return redirect(url_for(".organisation"))
+    return _organisation(position_form=form)
+
+
+@bp.route("/organisation/teams/<int:team_id>", methods=["GET", "POST"])
+def edit_team(team_id: int) -> Response | str:
+    """Rename a team in both languages, move its site, choose its supervisors."""
+    team = accounts.team_with_supervisors(team_id) or abort(404)
+    candidates = accounts.supervisor_candidates(team)
+    form = TeamForm(obj=team)
+    supervisors = SupervisorsForm(candidates, data={"supervisors": [p.id for p in team.supervisors]}
+                                  if not form.is_submitted() else None)
+    if form.validate_on_submit() and supervisors.validate():
+        accounts.update_team(team, name=form.name.data, name_zh=form.name_zh.data,
+                             site=form.site.data, actor=current_user)
+        accounts.set_team_supervisors(team, supervisors.chosen, actor=current_user)
+        unit_of_work.commit()
+        flash(_("Saved the team %(name)s.", name=team.name_in(current_language())), "success")
+        return redirect(url_for(".edit_team", team_id=team.id))
+    return render_template("admin/team.html", team=team, form=form, supervisors=supervisors,
+                           candidates=candidates, active_form=ActiveForm())
+
+
+@bp.route("/organisation/positions/<int:position_id>", methods=["GET", "POST"])
+def edit_position(position_id: int) -> Response | str:
+    position = accounts.get_position(position_id) or abort(404)
+    form = PositionForm(obj=position)
+    if form.validate_on_submit():
+        accounts.update_position(position, name_en=form.name_en.data, name_zh=form.name_zh.data,
+                                 actor=current_user)
+        unit_of_work.commit()
+        flash(_("Saved the position %(name)s.", name=position.name_in(current_language())),
+              "success")
+        return redirect(url_for(".edit_position", position_id=position.id))
+    return render_template("admin/position.html", position=position, form=form,
+                           active_form=ActiveForm())
+
+
+@bp.post("/organisation/teams/<int:team_id>/active")
+def set_team_active(team_id: int) -> Response:
+    return _set_active(accounts.get_team(team_id), ".edit_team", "team_id")
+
+
+@bp.post("/organisation/positions/<int:position_id>/active")
+def set_position_active(position_id: int) -> Response:
+    return _set_active(accounts.get_position(position_id), ".edit_position", "position_id")
+
+
+def _set_active(unit: Team | Position | None, page: str, key: str) -> Response:
+    """Deactivate or reactivate: no longer offered in forms and imports, or again."""
+    form = ActiveForm()
+    if unit is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    accounts.set_unit_active(unit, bool(form.active.data), actor=current_user)
+    unit_of_work.commit()
+    flash(_("Reactivated.") if form.active.data else
+          _("Deactivated: it is no longer offered; the people who have it keep it."), "success")
+    return redirect(url_for(page, **{key: unit.id}))

@@ -37,29 +37,47 @@ team_supervisor = Table(
 )
 
 
+NAME_LENGTH = 120  # the longest name of a team, a position or a site
+
+
 class Position(Base):
-    """A job position (contact-centre agent, business-hall associate, technical support…)."""
+    """A job position (contact-centre agent, business-hall associate, technical support…).
+    A deactivated position is no longer offered; the people who hold it keep it."""
 
     __tablename__ = "position"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    name_en: Mapped[str] = mapped_column(String(120))
-    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name_zh: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     def name(self, language: str) -> str:
         return self.name_zh if language.startswith("zh") else self.name_en
 
+    def name_in(self, language: str) -> str:
+        """The position's name in ``language`` ("en" or "zh"), as for a team."""
+        return self.name(language)
+
 
 class Team(Base):
-    """A team at a site (contact centre or business hall), with its supervisors."""
+    """A team at a site (contact centre or business hall), with its supervisors. ``name``
+    is the English name, ``name_zh`` the Chinese one ("" until someone gives it); show
+    ``name_in(language)``. A deactivated team is no longer offered; its people keep it."""
 
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    site: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name_zh: Mapped[str] = mapped_column(String(NAME_LENGTH), default="", server_default="")
+    site: Mapped[str] = mapped_column(String(NAME_LENGTH), default="", server_default="")
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    def name_in(self, language: str) -> str:
+        """The team's name in ``language`` ("en" or "zh"); the English one when it has no
+        Chinese name. Templates: ``team.name_in(current_language)``."""
+        return self.name_zh if language.startswith("zh") and self.name_zh else self.name
 
     supervisors: Mapped[list[User]] = relationship(
         secondary=team_supervisor, back_populates="supervised_teams", lazy="raise"

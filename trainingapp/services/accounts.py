@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,6 +26,7 @@ from trainingapp.models import (
     UserRole,
     utcnow,
 )
+from trainingapp.models.user import NAME_LENGTH
 from trainingapp.rules.passwords import (
     HashCost,
     PolicyViolation,
@@ -115,7 +117,8 @@ def create_user(
 ) -> User:
     employee_no = employee_no.strip()
     if get_by_employee_no(employee_no) is not None:
-        raise AccountError(f"employee number {employee_no!r} is already taken")
+        raise AccountError(_("The employee number %(number)s is already taken.",
+                             number=employee_no))
     violation = check_policy(password, employee_no) if password is not None else None
     if violation:
         raise PasswordRejected(violation)
@@ -262,25 +265,134 @@ def get_with_roles(user_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.id == user_id).options(with_roles()))
 
 
-def add_organisation_unit(kind: str, form: Any) -> Team | Position:
-    """A new team (code, name, site) or position (code, English and Chinese names)."""
-    code = form.get("code", "").strip().lower()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", code):
-        raise AccountError("code: lowercase letters, digits and hyphens")
-    model = {"team": Team, "position": Position}.get(kind)
-    if model is None:
-        raise AccountError("unknown kind")
-    if db.session.scalar(select(model).where(model.code == code)):
-        raise AccountError(f"code {code!r} is already used")
-    if model is Team:
-        unit: Team | Position = Team(code=code, name=form.get("name", "").strip()[:120] or code,
-                                     site=form.get("site", "").strip()[:120])
-    else:
-        name_en = form.get("name_en", "").strip()[:120]
-        name_zh = form.get("name_zh", "").strip()[:120]
-        if not name_en or not name_zh:
-            raise AccountError("give the position's name in English and Chinese")
-        unit = Position(code=code, name_en=name_en, name_zh=name_zh)
-    db.session.add(unit)
-    audit.record(f"{kind}_created", code=code)
-    return unit
+# --- teams and positions ------------------------------------------------------------------
+
+CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` can be a team or position code (a-z, 0-9, hyphens; at most 64)."""
+    return CODE.fullmatch(text) is not None
+
+
+def _check_new_code(model: type[Team | Position], code: str) -> None:
+    if not is_code(code):
+        raise AccountError(_("A code has lowercase letters, digits and hyphens, at most 64."))
+    if db.session.scalar(select(model.id).where(model.code == code)) is not None:
+        raise AccountError(_("The code %(code)s is already used.", code=code))
+
+
+def _name(text: str | None) -> str:
+    name = " ".join((text or "").split())
+    if len(name) > NAME_LENGTH:
+        raise AccountError(_("A name has at most %(n)d characters.", n=NAME_LENGTH))
+    return name
+
+
+def create_team(code: str, name: str, name_zh: str = "", site: str = "", *,
+                actor: User | None = None) -> Team:
+    """A new team; ``name`` is its English name (required), ``name_zh`` its Chinese one."""
+    _check_new_code(Team, code)
+    if not _name(name):
+        raise AccountError(_("Give the team's name."))
+    team = Team(code=code, name=_name(name), name_zh=_name(name_zh), site=_name(site))
+    db.session.add(team)
+    db.session.flush()
+    audit.record("team_created", actor=actor, team=code, name=team.name, name_zh=team.name_zh)
+    return team
+
+
+def create_position(code: str, name_en: str, name_zh: str, *,
+                    actor: User | None = None) -> Position:
+    """A new position, named in English and in Chinese."""
+    _check_new_code(Position, code)
+    if not _name(name_en) or not _name(name_zh):
+        raise AccountError(_("Give the position's name in English and in Chinese."))
+    position = Position(code=code, name_en=_name(name_en), name_zh=_name(name_zh))
+    db.session.add(position)
+    db.session.flush()
+    audit.record("position_created", actor=actor, position=code, name_en=position.name_en,
+                 name_zh=position.name_zh)
+    return position
+
+
+def _rename(unit: Team | Position, names: dict[str, str], event: str, key: str,
+            actor: User | None) -> list[str]:
+    changed = {field: (getattr(unit, field), value) for field, value in names.items()
+               if getattr(unit, field) != value}
+    for field, (_before, value) in changed.items():
+        setattr(unit, field, value)
+    if changed:
+        audit.record(event, actor=actor, **{key: unit.code},
+                     before={f: b for f, (b, _a) in changed.items()},
+                     after={f: a for f, (_b, a) in changed.items()})
+    return list(changed)
+
+
+def update_team(team: Team, *, name: str, name_zh: str, site: str,
+                actor: User | None = None) -> list[str]:
+    """Rename a team (English and Chinese) or move it to another site; audited."""
+    if not _name(name):
+        raise AccountError(_("Give the team's name."))
+    return _rename(team, {"name": _name(name), "name_zh": _name(name_zh), "site": _name(site)},
+                   "team_updated", "team", actor)
+
+
+def update_position(position: Position, *, name_en: str, name_zh: str,
+                    actor: User | None = None) -> list[str]:
+    """Rename a position in English and Chinese; audited."""
+    if not _name(name_en) or not _name(name_zh):
+        raise AccountError(_("Give the position's name in English and in Chinese."))
+    return _rename(position, {"name_en": _name(name_en), "name_zh": _name(name_zh)},
+                   "position_updated", "position", actor)
+
+
+def set_unit_active(unit: Team | Position, active: bool, *, actor: User | None = None) -> bool:
+    """Deactivate (no longer offered in forms and imports; its people keep it) or
+    reactivate a team or a position; audited when it changes."""
+    if unit.is_active == active:
+        return False
+    unit.is_active = active
+    kind = "team" if isinstance(unit, Team) else "position"
+    audit.record(f"{kind}_{'reactivated' if active else 'deactivated'}", actor=actor,
+                 **{kind: unit.code})
+    return True
+
+
+def supervisor_candidates(team: Team) -> list[User]:
+    """Whom ``team``'s supervisors are chosen from, by name: active people with the
+    supervisor role, and those who supervise it now (so that saving keeps them)."""
+    with_role = db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.SUPERVISOR, User.is_active.is_(True))).all()
+    found = {person.id: person for person in (*with_role, *team.supervisors)}
+    return sorted(found.values(), key=lambda person: (person.full_name, person.employee_no))
+
+
+def get_team(team_id: int) -> Team | None:
+    return db.session.get(Team, team_id)
+
+
+def get_position(position_id: int) -> Position | None:
+    return db.session.get(Position, position_id)
+
+
+def team_with_supervisors(team_id: int) -> Team | None:
+    return db.session.scalar(select(Team).where(Team.id == team_id)
+                             .options(selectinload(Team.supervisors)))
+
+
+def set_team_supervisors(team: Team, people: Iterable[User], *,
+                         actor: User | None = None) -> bool:
+    """Exactly these people supervise ``team`` (loaded with ``team_with_supervisors``);
+    audited with who was added and who removed."""
+    wanted = {person.id: person for person in people}
+    current = {person.id: person for person in team.supervisors}
+    if wanted.keys() == current.keys():
+        return False
+    team.supervisors = [*[p for p in team.supervisors if p.id in wanted],
+                        *[p for i, p in wanted.items() if i not in current]]
+    audit.record("team_supervisors_changed", actor=actor, team=team.code,
+                 added=sorted(p.employee_no for i, p in wanted.items() if i not in current),
+                 removed=sorted(p.employee_no for i, p in current.items() if i not in wanted))
+    return True
