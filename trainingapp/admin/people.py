@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from trainingapp import exports, unit_of_work
@@ -141,7 +142,10 @@ def import_staff() -> Response | str:
 def _import_page(**shown: Any) -> dict[str, Any]:
     groups = people.groups(team_limit=people.TEAMS_LISTED)
     language = current_language()
-    return {"columns": staff_import.COLUMNS, "column_help": staff_import.COLUMN_HELP,
+    example = Markup("<code>2026-11-01</code>")  # as a file writes it
+    return {"columns": staff_import.COLUMNS,
+            "column_help": {key: escape(str(text)) % {"example": example}
+                            for key, text in staff_import.COLUMN_HELP.items()},
             "position_names": staff_import.names_of(groups["position"], language),
             "team_names": None if groups["team"] is None else staff_import.names_of(
                 groups["team"], language), "plans": None,

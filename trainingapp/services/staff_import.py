@@ -54,7 +54,7 @@ COLUMN_HELP = {
                "created when you import."),
     "supervisor": _l("The employee number of a supervisor of this row's team (the person of "
                      "this row or another)."),
-    "hire_date": _l("A date such as 2026-11-01."),
+    "hire_date": _l("A date such as %(example)s."),  # the example shown as code
     "language": _l("English or Chinese (en or zh); empty is English for new people."),
 }
 OTHER_NAMES = {  # more headers people use, besides the ones above and the machine keys
