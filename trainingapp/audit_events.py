@@ -247,16 +247,14 @@ def _user_updated(d: Detail, names: Names) -> str:
 
 
 def _team(d: Detail, names: Names) -> str:
-    return names.get("team", d.get("team")) or _("a team no longer on record")
+    return _unit_name("team", d, names) or _("a team no longer on record")
 
 
 def _unit_name(kind: str, d: Detail, names: Names) -> str:
-    """A team's or a position's name as it is now (else as the row recorded it)."""
+    """A team's or a position's name as it is now (else as the row recorded it), in the
+    reader's language (a team without a Chinese name: its English one)."""
     found = names.get(kind, d.get(kind) or d.get("code"))
-    if kind == "position":
-        en, zh = found if found else (d.get("name_en"), d.get("name_zh"))
-    else:  # a team's Chinese name: as the row recorded it
-        en, zh = found or d.get("name"), d.get("name_zh")
+    en, zh = found if found else (d.get("name_en") or d.get("name"), d.get("name_zh"))
     return str((zh if current_language() == "zh" and zh else en) or "")
 
 

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, Regexp
 
-from trainingapp.forms import AtMost, DayField, cut, stripped
+from trainingapp.forms import AtMost, DayField, stripped
 from trainingapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from trainingapp.models import GRANTED_ROLES, Position, Team, User
 from trainingapp.models.user import NAME_LENGTH
@@ -181,5 +181,5 @@ class SupervisorsForm(FlaskForm):
 class TokenForm(FlaskForm):
     """Create a token for a system (``name``), or revoke one (``revoke``: its name)."""
 
-    name = StringField(filters=[cut(64)])
+    name = StringField(validators=[AtMost(64, _l("The token’s name"))])
     revoke = StringField()

@@ -140,7 +140,7 @@ def import_staff() -> Response | str:
 
 
 def _import_page(**shown: Any) -> dict[str, Any]:
-    groups = people.groups(team_limit=people.TEAMS_LISTED)
+    groups = people.groups(team_limit=people.TEAMS_LISTED, offered=True)
     language = current_language()
     example = Markup("<code>2026-11-01</code>")  # as a file writes it
     return {"columns": staff_import.COLUMNS,

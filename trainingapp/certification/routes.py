@@ -61,6 +61,7 @@ def init_banner(app: Flask) -> None:
     app.add_template_global(wording.reasons, "reasons")
     app.add_template_global(wording.requirement_sentence, "requirement_sentence")
     app.add_template_global(wording.status_label, "status_label")
+    app.add_template_global(wording.status_sentence, "status_sentence")
 
     @app.context_processor
     def _clearance_banner() -> dict[str, object]:

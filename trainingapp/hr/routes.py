@@ -52,7 +52,7 @@ def assign() -> Response | str:
         flash(form.assigned(done), "success")
         return redirect(url_for(".index"))
     return render_template("hr/assign.html", form=form, titles=form.titles,
-                           groups=people.groups(), now=utcnow())
+                           groups=people.groups(offered=True), now=utcnow())
 
 
 @bp.get("/matrix")

@@ -312,9 +312,11 @@ def export_rows(filters: Filters, now: datetime) -> list[list[str]]:
     base = _cells(now)
     if base is None:
         return rows
+    chinese = current_language() == "zh"
+    team_name = func.coalesce(func.nullif(Team.name_zh, ""), Team.name) if chinese else Team.name
     cells = _by_group(base.add_columns(User.employee_no, User.full_name,
-                                       Position.name_zh if current_language() == "zh"
-                                       else Position.name_en, Team.name, Team.site)
+                                       Position.name_zh if chinese else Position.name_en,
+                                       team_name, Team.site)
                       .outerjoin(Team, Team.id == User.team_id), filters, team_joined=True)
     if filters.status or filters.expiring_days:  # all the cells of the people kept
         kept = cells.subquery("cells")

@@ -93,12 +93,18 @@ def visible_person(viewer: User, user_id: int) -> User | None:
 TEAMS_LISTED = 200  # beyond this a form asks for a team code instead of listing them all
 
 
-def groups(team_limit: int | None = None) -> dict[str, Sequence[Position] | Sequence[Team] | None]:
-    """Positions and teams for the forms' lists. With ``team_limit``, teams are None when
-    there are more than that (a large operator has thousands; the form takes a code)."""
-    teams = select(Team).order_by(Team.code)
+def groups(team_limit: int | None = None, *, offered: bool = False,
+           ) -> dict[str, Sequence[Position] | Sequence[Team] | None]:
+    """Positions and teams for the forms' lists; ``offered``: only the active ones (what
+    may be chosen for someone now; filters keep the deactivated ones, people keep them).
+    With ``team_limit``, teams are None when there are more than that (a large operator
+    has thousands; the form takes a code)."""
+    positions, teams = select(Position).order_by(Position.code), select(Team).order_by(Team.code)
+    if offered:
+        positions = positions.where(Position.is_active.is_(True))
+        teams = teams.where(Team.is_active.is_(True))
     listed = db.session.scalars(teams.limit(team_limit + 1) if team_limit else teams).all()
-    return {"position": db.session.scalars(select(Position).order_by(Position.code)).all(),
+    return {"position": db.session.scalars(positions).all(),
             "team": None if team_limit and len(listed) > team_limit else listed}
 
 

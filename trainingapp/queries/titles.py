@@ -25,7 +25,7 @@ from trainingapp.models import (
 )
 
 # kind → (key column, the columns read): a person (by id, or by employee number) is
-# (full name, employee number), a position (English name, Chinese name), a team its name,
+# (full name, employee number), a position or a team (English name, Chinese name),
 # content its bilingual title.
 _DIRECT = {
     "person": (User.id, (User.full_name, User.employee_no)),
@@ -33,7 +33,7 @@ _DIRECT = {
     "module": (Module.slug, (Module.title,)),
     "call": (Call.slug, (Call.title,)),
     "track": (Track.slug, (Track.title,)),
-    "team": (Team.code, (Team.name,)),
+    "team": (Team.code, (Team.name, Team.name_zh)),
     "position": (Position.code, (Position.name_en, Position.name_zh)),
 }
 

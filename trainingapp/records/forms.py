@@ -9,7 +9,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from trainingapp.forms import DayField, as_text, cut
+from trainingapp.forms import AtMost, DayField, as_text
 from trainingapp.models import CertificateSource
 
 DUE_AND_REASON = _l("Give the new due date and the reason.")
@@ -36,16 +36,16 @@ class ExtensionForm(RecordForm):
     filled_in = ("due", "reason")
     due = DayField(_l("New due date"), validators=[DataRequired(DUE_AND_REASON)],
                    message=DUE_AND_REASON)
-    reason = StringField(_l("Reason"), filters=[cut(1000)],
-                         validators=[DataRequired(DUE_AND_REASON)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(DUE_AND_REASON),
+                                                   AtMost(1000, _l("The reason"))])
 
 
 class CertificateReasonForm(RecordForm):
     """Revoking or reinstating a certificate: the reason goes into the person's history."""
 
     filled_in = ("reason",)
-    reason = StringField(_l("Reason"), filters=[cut(2000)],
-                         validators=[DataRequired(REASON_KEPT)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(REASON_KEPT),
+                                                   AtMost(2000, _l("The reason"))])
 
 
 class AwardForm(RecordForm):
@@ -56,5 +56,5 @@ class AwardForm(RecordForm):
     source = SelectField(_l("Kind"), choices=[
         SelectChoice(CertificateSource.EXTERNAL.value, _l("Granted outside the platform")),
         SelectChoice(CertificateSource.EXEMPTION.value, _l("Exemption"))])
-    note = TextAreaField(_l("Evidence"), filters=[cut(2000)],
-                         validators=[DataRequired(EVIDENCE)])
+    note = TextAreaField(_l("Evidence"), validators=[DataRequired(EVIDENCE),
+                                                     AtMost(2000, _l("The evidence"))])
