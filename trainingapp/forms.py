@@ -152,7 +152,7 @@ class AssignForm(FlaskForm):
 
     what = StringField()  # "kind:slug", one of ``titles``
     due = DayField(required=DUE_DATE_MISSING, message=DUE_DATE_FORMAT)
-    note = TextAreaField(validators=[AtMost(1000, _l("The note"))])
+    note = TextAreaField(filters=[stripped], validators=[AtMost(1000, _l("The note"))])
     confirm = StringField()
 
     chosen: list[User]

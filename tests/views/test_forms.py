@@ -23,11 +23,16 @@ def _bound(app, form_class, data, *args):
 
 def test_the_assign_form_reads_what_and_the_due_day(app):
     form = _bound(app, AssignForm, {"what": "module:greeting", "due": " 2030-01-31 ",
-                                    "note": "x" * 1200}, TITLES)
+                                    "note": " Before the exam day "}, TITLES)
     assert form.errors == {}
     assert form.target == ("module", "greeting")
     assert form.due.data == date(2030, 1, 31)  # a day, due until its end where we work
-    assert len(form.note.data) == 1000  # cut, as the textarea's maxlength does
+    assert form.note.data == "Before the exam day"
+    too_long = _bound(app, AssignForm, {"what": "module:greeting", "due": "2030-01-31",
+                                        "note": "x" * 1200}, TITLES)
+    assert [str(m) for m in too_long.errors["note"]] == [  # refused, never cut
+        "The note can be at most 1,000 characters long; yours has 1,200. "
+        "Shorten it and send it again."]
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [

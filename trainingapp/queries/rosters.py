@@ -15,10 +15,9 @@ from pathlib import PurePath
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlalchemy import select
 
-from trainingapp import wording
+from trainingapp import uploads, wording
 from trainingapp.extensions import db
 from trainingapp.models import User
 from trainingapp.models.user import team_supervisor
@@ -92,23 +91,19 @@ DELIMITERS = ",;\t|"
 def _tables(filename: str, data: bytes) -> list[list[list[str]]]:
     """The file's cells: a workbook's first sheet, or its text split into cells."""
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            return [[[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]]
-        except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise RosterFileError(gettext("%(file)s is not a readable Excel workbook.",
-                                          file=filename)) from None
+    try:
+        if suffix == ".xlsx":
+            return [uploads.xlsx_rows(data)]
+    except uploads.Unreadable:
+        raise RosterFileError(gettext("%(file)s is not a readable Excel workbook.",
+                                      file=filename)) from None
     if suffix not in (".csv", ".txt", ""):
         raise RosterFileError(gettext("Upload the roster as a CSV, text or Excel (.xlsx) file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterFileError(gettext("%(file)s is not text in UTF-8 or GB18030.", file=filename))
+    try:
+        text = uploads.text_of(data)
+    except uploads.Unreadable:
+        raise RosterFileError(gettext("%(file)s is not text in UTF-8 or GB18030.",
+                                      file=filename)) from None
     return _text_tables(text)
 
 
@@ -121,12 +116,6 @@ def _text_tables(text: str) -> list[list[list[str]]]:
         guess = ","
     return [list(csv.reader(io.StringIO(text), delimiter=delimiter))
             for delimiter in dict.fromkeys(guess + DELIMITERS)]
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number column typed as numbers: 10023, not 10023.0
-    return "" if value is None else str(value)
 
 
 # --- the answer ---------------------------------------------------------------------------

@@ -22,10 +22,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainingapp import uploads
 from trainingapp.extensions import db
 from trainingapp.models import ImportBatch, Position, Team, User
 from trainingapp.models.user import NAME_LENGTH
@@ -125,22 +125,16 @@ def read_sheet(filename: str, data: bytes, headers: dict[str, str], required: Se
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            table = [["" if cell is None else str(cell) for cell in row]
-                     for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # openpyxl raises many kinds for a damaged file
+            table = uploads.xlsx_rows(data)
+        except uploads.Unreadable:
             raise ImportFileError(_("%(file)s cannot be read as an XLSX workbook.",
                                     file=filename)) from None
     elif suffix in (".csv", ".txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        try:
+            text = uploads.text_of(data)
+        except uploads.Unreadable:
             raise ImportFileError(_("%(file)s is not text in UTF-8 or GB18030: save it as "
-                                    "CSV (UTF-8) and upload it again.", file=filename))
+                                    "CSV (UTF-8) and upload it again.", file=filename)) from None
         table = list(csv.reader(io.StringIO(text)))
     else:
         raise ImportFileError(_("%(file)s is not a spreadsheet: upload a .csv or .xlsx file.",
