@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, User
+from trainingapp.models import Assignment, Team, User
 from trainingapp.ops import demo
 from trainingapp.rules.assignments import Progress
 from trainingapp.services import accounts, assignments
@@ -61,10 +61,14 @@ def test_every_shipped_track_gives_the_demo_trainee_more_time_than_since_hiring(
         assert track.get("due_days", 30) > trainee.hired_days_ago + 14, path.name
 
 
-def test_demo_people_have_chinese_names_too(app):
+def test_demo_people_and_teams_have_chinese_names_too(app):
     _seed(app)
     with app.app_context():
         names = db.session.scalars(select(User.full_name).order_by(User.employee_no)).all()
+        teams = {t.code: (t.name_in("en"), t.name_in("zh")) for t in db.session.scalars(
+            select(Team))}
+    assert teams == {"hotline-1": ("Hotline team 1", "热线一组"),
+                     "hall-central": ("Central business hall", "中心营业厅")}
     assert len(names) == 4
     for name in names:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in name), name

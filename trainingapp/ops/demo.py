@@ -24,9 +24,9 @@ POSITIONS = [
     ("training-admin", "Training administrator", "培训管理员"),
 ]
 
-TEAMS = [
-    ("hotline-1", "Hotline team 1", "Contact centre East"),
-    ("hall-central", "Central business hall", "Central business hall"),
+TEAMS = [  # code, name in English and in Chinese, site
+    ("hotline-1", "Hotline team 1", "热线一组", "Contact centre East"),
+    ("hall-central", "Central business hall", "中心营业厅", "Central business hall"),
 ]
 
 
@@ -67,8 +67,8 @@ def seed(today: date | None = None) -> list[tuple[DemoAccount, bool]]:
         code: _upsert_by_code(Position, code, name_en=en, name_zh=zh)
         for code, en, zh in POSITIONS
     }
-    teams = {code: _upsert_by_code(Team, code, name=name, site=site)
-             for code, name, site in TEAMS}
+    teams = {code: _upsert_by_code(Team, code, name=name, name_zh=name_zh, site=site)
+             for code, name, name_zh, site in TEAMS}
     db.session.flush()
     outcome = []
     for account in DEMO_ACCOUNTS:
