@@ -42,7 +42,7 @@ def _people(live_app):  # type: ignore[no-untyped-def]
                                  team=team, position=agent)
             db.session.commit()
         team = db.session.scalar(select(Team).filter_by(code="hotline-1"))
-        return team.name, team.site
+        return {language: (team.name_in(language), team.site) for language in ("en", "zh")}
 
 
 def _check(rows, language, team):  # type: ignore[no-untyped-def]
@@ -51,7 +51,7 @@ def _check(rows, language, team):  # type: ignore[no-untyped-def]
     sly = next(r for r in body if r["Employee number"] == "XF001")
     assert sly["Name"].endswith(SLY) and sly["Track"] == TRACK[language]
     assert sly["Track code (for systems)"] == "hotline-agent"
-    assert (sly["Team"], sly["Site"]) == team
+    assert (sly["Team"], sly["Site"]) == team[language]  # its Chinese name for Chinese readers
     assert {r["Status"] for r in body} <= STATUSES[language]
     for row in rows[1:]:
         shown = row[1:6] + row[7:]
