@@ -30,6 +30,10 @@ from trainingapp.services import accounts, quizzes
 
 _numbers = itertools.count(1)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# How long an action or an expectation waits for the page's own signal (an element, a text,
+# a URL) before it fails. Tests wait on signals, never for a fixed time; the bound is wide so
+# that a busy 2-core machine (CI beside other jobs) passes: see the README's testing section.
+WAIT_MS = int(os.environ.get("TRAININGAPP_BROWSER_WAIT_MS", "30000"))
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -56,7 +60,9 @@ def browser() -> Iterator[object]:
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Chromium: " + message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
@@ -91,7 +97,7 @@ def live_server(live_app: Flask) -> Iterator[str]:
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 

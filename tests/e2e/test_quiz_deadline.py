@@ -39,7 +39,7 @@ def test_a_connection_lost_across_the_deadline_grades_what_was_saved(page, live_
         db.session.commit()
     page.context.set_offline(False)
 
-    expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result"), timeout=20_000)
+    expect(page).to_have_url(re.compile(rf"/attempts/{attempt_id}/result"))
     expect(page.get_by_text("handed in when the time ran out")).to_be_visible()
     assert serious_violations(page) == []
     screenshot(page, "quiz-closed-during-drop")

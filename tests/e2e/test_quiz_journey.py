@@ -46,7 +46,7 @@ def test_fail_lose_the_connection_wait_retake_in_chinese_and_pass(page, live_app
     screenshot(page, "quiz-offline")
     assert _saved_answers(live_app, attempt)[2] is None
     page.context.set_offline(False)
-    expect(page.locator("#save-state")).to_have_text("All answers saved", timeout=20_000)
+    expect(page.locator("#save-state")).to_have_text("All answers saved")
     assert _saved_answers(live_app, attempt)[2] is not None  # the answer survived the drop
 
     page.get_by_role("button", name="Review and hand in").click()
@@ -94,7 +94,7 @@ def test_at_zero_the_page_hands_the_quiz_in(page, live_app, new_trainee):
         current.deadline_at = utcnow() + timedelta(seconds=3)
         db.session.commit()
     page.reload()
-    expect(page.get_by_role("heading", name="Not passed")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="Not passed")).to_be_visible()
     with live_app.app_context():
         done = db.session.get(QuizAttempt, attempt)
         assert done.status == "submitted" and done.points == 1  # the saved answer counted
