@@ -3,6 +3,7 @@ PostgreSQL."""
 
 import hashlib
 import json
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -272,4 +273,37 @@ def test_due_instants_become_the_days_they_meant_and_back(empty_app):
     assert db.session.scalar(select(Assignment.due_on).where(Assignment.id == 3)) == date(
         2026, 12, 21)
     db.session.remove()
+    downgrade(revision="base")
+
+
+def test_the_apps_postgresql_role_may_only_add_to_the_audit_log(empty_app):
+    """deploy/postgresql-grants.sql, as the README says to run it after an upgrade: the
+    app's role writes every table but cannot change or remove an audit event, nor lift
+    the triggers that refuse it (the owner's own changes are refused by those)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("roles and privileges are PostgreSQL's")
+    upgrade()
+    role = f"app_{uuid.uuid4().hex[:8]}"
+    grants = (Path(__file__).parents[1] / "deploy" / "postgresql-grants.sql").read_text()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(grants.replace("TO trainingapp;", f"TO {role};")
+                                 .replace("FROM trainingapp;", f"FROM {role};"))
+            conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+            conn.execute(sa.text("INSERT INTO audit_event (at, action, detail) "
+                                 "VALUES (now(), 'login', '{}')"))
+            conn.execute(sa.text("INSERT INTO team (code, name, site) VALUES ('t', 'T', 's')"))
+            conn.execute(sa.text("UPDATE team SET name = 'U'"))
+            for refused in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event",
+                            "TRUNCATE audit_event",
+                            "ALTER TABLE audit_event DISABLE TRIGGER USER"):
+                with pytest.raises(sa.exc.ProgrammingError) as error, conn.begin_nested():
+                    conn.execute(sa.text(refused))
+                assert "permission denied" in str(error.value) or "owner" in str(error.value)
+    finally:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
     downgrade(revision="base")
