@@ -1,18 +1,24 @@
 """The migrations build the schema the models describe, and run both ways, on SQLite and
 PostgreSQL."""
 
+import hashlib
 import json
+import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 
 from tests.conftest import drop_everything, make_app, postgres_url
-from trainingapp.content.sync import content_hash
+from trainingapp.content.bank import load_bank
+from trainingapp.content.sync import content_hash, sync_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
     Assignment,
@@ -20,9 +26,9 @@ from trainingapp.models import (
     CallTurn,
     CallVersion,
     DueDateExtension,
-    User,
 )
 from trainingapp.ops import demo
+from trainingapp.ops.generate import generate
 
 BEFORE_CALLS_RENAME = "5c1e0a7d2b10"  # 0010: the tables still said "scenario"
 
@@ -50,14 +56,76 @@ def _schema_drift():
         return compare_metadata(context, db.metadata)
 
 
-def test_upgrade_downgrade_upgrade_and_no_drift(empty_app):
-    upgrade()
+# Step by step down from the head, each migration is undone and done again on the data the
+# generator made: every row of every table that exists below it comes back as it was
+# (counts and a checksum of each column). What a downgrade loses by nature is the tables its
+# migration creates (they are dropped) and the columns listed here (dropped, then back with
+# their server default).
+RENAMED_BY = {"6d2f1b8e3c11": {"call", "call_version", "call_run", "call_turn"}}  # 0011
+LOSSY = {  # (the generator's data has only active teams and everybody wants email)
+    "0013_team_names_both_languages": {"team": {"name_zh", "is_active"},
+                                       "position": {"is_active"}},
+    "0ad343dce1c4": {"user_account": {"wants_email"}},  # 0008
+}
+
+
+def _value(value):  # type: ignore[no-untyped-def]
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return repr(value)
+
+
+def _snapshot() -> dict[str, dict[str, object]]:
+    """Per table: its row count and a checksum of each column, rows in primary key order."""
+    tables = sa.MetaData()
+    tables.reflect(db.engine)
+    found: dict[str, dict[str, object]] = {}
+    with db.engine.connect() as conn:
+        for name, table in tables.tables.items():
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = conn.execute(sa.select(table).order_by(*order)).all()
+            found[name] = {"#rows": len(rows)} | {
+                column.name: hashlib.sha256("\x1f".join(
+                    _value(row[i]) for row in rows).encode()).hexdigest()[:16]
+                for i, column in enumerate(table.columns)}
+    return found
+
+
+def _filled_by_the_generator() -> None:
+    """The shipped bank, the demo organisation and a few generated staff with a year of
+    history: a few hundred rows in most tables."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    sync_bank(load_bank(Path(current_app.config["QUESTION_BANK"])), now)
     demo.seed()
     db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(User)) == 4
+    generate(8, 1, 4, now, cohort=2)
+    db.session.commit()
     db.session.remove()
 
-    downgrade(revision="base")
+
+def test_every_downgrade_keeps_the_rows_and_the_round_trip_ends_with_no_drift(empty_app):
+    upgrade()
+    _filled_by_the_generator()
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    checked = 0
+    for revision in script.walk_revisions():  # the head first
+        at = _snapshot()
+        downgrade(revision="-1")
+        below = _snapshot()
+        upgrade(revision=revision.revision)
+        again = _snapshot()
+        kept = {name for name in at if name in below or name in RENAMED_BY.get(
+            revision.revision, ())}
+        lossy = LOSSY.get(revision.revision, {})
+        for name in kept - {"alembic_version"}:
+            if name in below:
+                assert below[name]["#rows"] == at[name]["#rows"], (revision.revision, name)
+            expected = {k: v for k, v in at[name].items() if k not in lossy.get(name, ())}
+            assert {k: v for k, v in again[name].items() if k in expected} == expected, (
+                revision.revision, name)
+            checked += at[name]["#rows"]
+        downgrade(revision="-1")
+    assert checked > 1000  # the generator's rows really went through the migrations
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
 
     upgrade()
@@ -205,4 +273,37 @@ def test_due_instants_become_the_days_they_meant_and_back(empty_app):
     assert db.session.scalar(select(Assignment.due_on).where(Assignment.id == 3)) == date(
         2026, 12, 21)
     db.session.remove()
+    downgrade(revision="base")
+
+
+def test_the_apps_postgresql_role_may_only_add_to_the_audit_log(empty_app):
+    """deploy/postgresql-grants.sql, as the README says to run it after an upgrade: the
+    app's role writes every table but cannot change or remove an audit event, nor lift
+    the triggers that refuse it (the owner's own changes are refused by those)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("roles and privileges are PostgreSQL's")
+    upgrade()
+    role = f"app_{uuid.uuid4().hex[:8]}"
+    grants = (Path(__file__).parents[1] / "deploy" / "postgresql-grants.sql").read_text()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(grants.replace("TO trainingapp;", f"TO {role};")
+                                 .replace("FROM trainingapp;", f"FROM {role};"))
+            conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+            conn.execute(sa.text("INSERT INTO audit_event (at, action, detail) "
+                                 "VALUES (now(), 'login', '{}')"))
+            conn.execute(sa.text("INSERT INTO team (code, name, site) VALUES ('t', 'T', 's')"))
+            conn.execute(sa.text("UPDATE team SET name = 'U'"))
+            for refused in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event",
+                            "TRUNCATE audit_event",
+                            "ALTER TABLE audit_event DISABLE TRIGGER USER"):
+                with pytest.raises(sa.exc.ProgrammingError) as error, conn.begin_nested():
+                    conn.execute(sa.text(refused))
+                assert "permission denied" in str(error.value) or "owner" in str(error.value)
+    finally:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
     downgrade(revision="base")

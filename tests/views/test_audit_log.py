@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-from sqlalchemy import select
 
 import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import count_queries, login
 from trainingapp.extensions import db
@@ -168,6 +167,51 @@ def test_no_route_can_change_or_remove_an_event(app):
                if rule.endpoint.startswith("auditlog.") and rule.methods - {"GET", "HEAD",
                                                                             "OPTIONS"}]
     assert writers == []
-    package = Path(__file__).resolve().parents[2] / "trainingapp"
-    source = "".join(path.read_text() for path in package.rglob("*.py"))
-    assert "delete(AuditEvent" not in source and "update(AuditEvent" not in source
+
+
+def _log() -> list[tuple[object, ...]]:
+    return [tuple(row) for row in db.session.execute(select(
+        AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.detail,
+        AuditEvent.subject_user_id, AuditEvent.actor_id).order_by(AuditEvent.id))]
+
+
+def _refused(statement) -> str:  # type: ignore[no-untyped-def]
+    """Run one change to the log through SQLAlchemy; the database refuses it."""
+    with pytest.raises(DBAPIError) as refusal:
+        statement()
+        db.session.flush()
+    db.session.rollback()
+    return str(refusal.value.orig)
+
+
+def test_the_database_refuses_to_change_or_remove_an_event(app, make_user):
+    """Migration 0014's triggers: whatever sends an UPDATE or DELETE (the ORM, a bulk
+    statement, plain SQL, a TRUNCATE on PostgreSQL) is refused and changes nothing;
+    inserting goes on."""
+    person = make_user("T100")
+    with app.app_context():
+        audit.record("certificate_revoked", subject_id=person.id, reason="Quality incident")
+        db.session.commit()
+        event = db.session.scalar(select(AuditEvent).filter_by(action="certificate_revoked"))
+        kept = _log()
+
+        def edit() -> None:
+            event.detail = {"reason": "nothing happened"}
+
+        changes = [
+            edit,
+            lambda: db.session.delete(event),
+            lambda: db.session.execute(update(AuditEvent).values(action="login")),
+            lambda: db.session.execute(delete(AuditEvent)),
+            lambda: db.session.execute(text("UPDATE audit_event SET subject_user_id = NULL")),
+            lambda: db.session.execute(text("DELETE FROM audit_event")),
+        ]
+        if db.engine.dialect.name == "postgresql":
+            changes.append(lambda: db.session.execute(text("TRUNCATE audit_event")))
+        for change in changes:
+            assert "audit_event is append-only" in _refused(change)
+            db.session.expire_all()
+            assert _log() == kept
+        audit.record("login", subject_id=person.id)
+        db.session.commit()
+        assert _log()[:-1] == kept and _log()[-1][2] == "login"

@@ -11,7 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
+from tests.conftest import (
+    audit_log_unlocked,
+    count_queries,
+    csrf_token,
+    login,
+    sync_fixture_bank,
+)
 from trainingapp.caches import process_cache
 from trainingapp.extensions import db
 from trainingapp.models import Role
@@ -28,9 +34,10 @@ BUDGETS = {"quiz page": 5, "autosave": 3, "submit": 10, "clearance API": 3,
 def _world(app: Flask, staff: int) -> None:
     """An organisation of ``staff`` with years of history, and a new hire (C00001)."""
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in CONTENT:
-                db.session.execute(table.delete())
+        with audit_log_unlocked(db.session.connection()):
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in CONTENT:
+                    db.session.execute(table.delete())
         db.session.commit()
         process_cache.forget()
         generate.generate(staff, 3, seed=5, now=datetime.now(UTC), cohort=1)

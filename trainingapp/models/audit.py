@@ -1,5 +1,5 @@
 """The append-only audit log: who did what, when, from where. The app never updates or
-deletes a row of it."""
+deletes a row of it, and the database refuses to (triggers, migration 0014)."""
 
 from __future__ import annotations
 
