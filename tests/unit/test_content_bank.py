@@ -1,8 +1,7 @@
 """The bank's schema and checks, on the shipped bank and on broken fixtures (no app)."""
 
-from pathlib import Path
-
 import shutil
+from pathlib import Path
 
 import pytest
 

@@ -17,8 +17,8 @@ from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
 from trainingapp.queries import learning
 from trainingapp.quizzes import answers
-from trainingapp.rules.questions import grade
 from trainingapp.rules import quiz
+from trainingapp.rules.questions import grade
 from trainingapp.rules.quiz import Refusal, StartDecision
 from trainingapp.services import quizzes
 
