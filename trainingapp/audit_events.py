@@ -355,6 +355,7 @@ AUDIT_EVENTS: dict[str, EventWording] = {
     "login": EventWording(_l("Signed in")),
     "login_failed": EventWording(_l("Sign-in refused"), _login_failed),
     "logout": EventWording(_l("Signed out")),
+    "logout_everywhere": EventWording(_l("Signed out on every device")),
     "password_changed": EventWording(_l("Password changed")),
     "password_reset_link": EventWording(_l("One-time password link made")),
     "user_created": EventWording(_l("Person added"), _user_created),

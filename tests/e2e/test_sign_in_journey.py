@@ -57,3 +57,30 @@ def test_home_works_on_a_phone(browser, live_server):
     assert serious_violations(page) == []
     screenshot(page, "supervisor-phone")
     context.close()
+
+
+def test_signing_out_here_leaves_the_other_device_signed_in(browser, live_server, page,
+                                                            new_trainee):
+    from tests.e2e.conftest import sign_in
+
+    phone = browser.new_context(base_url=live_server, locale="en-GB").new_page()
+    for device in (page, phone):
+        sign_in(device, new_trainee)
+        expect(device.get_by_role("heading", name="My training")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    phone.goto("/learn/")
+    expect(phone.get_by_role("heading", name="My training")).to_be_visible()
+
+    sign_in(page, new_trainee)
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    phone.goto("/account/password")
+    expect(phone.get_by_role("heading", name="Sign out everywhere")).to_be_visible()
+    assert serious_violations(phone) == []
+    screenshot(phone, "sign-out-everywhere")
+    phone.get_by_role("button", name="Sign out everywhere").click()
+    expect(phone.get_by_text("You have signed out on every device.")).to_be_visible()
+    page.goto("/learn/")
+    expect(page).to_have_url("/login?next=/learn/")
+    phone.context.close()

@@ -37,7 +37,7 @@ def test_set_password_ends_sessions_and_is_audited(app, make_user):
         accounts.set_password(fresh, "another fine passphrase")
         db.session.commit()
         assert fresh.session_token != token
-        assert accounts.load_for_session(user.id, token) is None
+        assert accounts.load_for_session(user.id, token, "any") is None
         assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == (
             "password_changed")
 

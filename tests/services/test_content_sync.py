@@ -164,3 +164,17 @@ def test_the_shipped_bank_loads(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Question)) >= 180
+
+
+def test_cli_check_warns_of_a_certification_quiz_that_shows_its_key_at_once(runner, tmp_path):
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURES / "cert_bank", bank)
+    meta = bank / "modules" / "greeting" / "module.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "  review: immediately\n",
+                    encoding="utf-8")
+    result = runner.invoke(args=["content", "check", "--bank", str(bank)])
+    assert result.exit_code == 0  # a warning does not fail the check
+    assert "warning: bank/modules/greeting/module.yaml:11: quiz.review: " in result.output
+    assert "The question bank is valid" in result.output

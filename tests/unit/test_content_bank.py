@@ -1,5 +1,6 @@
 """The bank's schema and checks, on the shipped bank and on broken fixtures (no app)."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_the_broken_bank_reports_every_problem_with_file_line_and_field():
         "broken_bank/modules/Bad_Folder:1: a module folder's name must be a slug (a-z, 0-9, hyphens)",
         "broken_bank/modules/Bad_Folder/lessons:1: a module needs at least one lesson",
         "broken_bank/modules/Bad_Folder/module.yaml:11: quiz.review: Input should be "
-        "'immediately', 'after_pass' or 'never'",
+        "'immediately', 'after_pass_or_last_attempt', 'after_pass' or 'never'",
         "broken_bank/modules/Bad_Folder/questions.yaml:1: missing: every module needs a "
         "questions.yaml",
         "broken_bank/modules/broken/lessons/01-greeting.en.md:3: broken lesson link: 02-missing.md",
@@ -193,3 +194,42 @@ def test_the_shipped_calls_meet_the_content_minimums(shipped):
         criticals = [o for n in call.nodes.values() if n.type == "choice"
                      for o in n.options if o.critical]
         assert criticals, f"{content.slug} has no tempting wrong path"
+
+
+def _module_review(bank, slug):
+    return next(m for m in bank.modules if m.slug == slug).meta.quiz.review
+
+
+def test_a_quiz_a_track_requires_reviews_after_a_pass_or_the_last_attempt(shipped):
+    required = {r.module for t in shipped.tracks.values() for r in t.requirements.modules}
+    assert required
+    for module in shipped.modules:
+        expected = "after_pass_or_last_attempt" if module.slug in required else "immediately"
+        assert module.meta.quiz.review == expected, module.slug
+    assert shipped.warnings == []
+    # a quiz no track requires still reviews immediately by default
+    assert _module_review(load_bank(FIXTURES / "quiz_bank"), "drill") == "immediately"
+
+
+def _cert_bank_saying(tmp_path, lines):
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURES / "cert_bank", bank)
+    meta = bank / "modules" / "greeting" / "module.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + lines, encoding="utf-8")
+    return bank
+
+
+def test_a_module_file_can_still_choose_its_review(tmp_path):
+    bank = load_bank(_cert_bank_saying(tmp_path, "  review: never\n"))
+    assert bank.ok and bank.warnings == []
+    assert _module_review(bank, "greeting") == "never"
+
+
+def test_a_certification_quiz_reviewing_immediately_with_retakes_left_is_warned_about(tmp_path):
+    bank = load_bank(_cert_bank_saying(tmp_path, "  review: immediately\n"))
+    assert bank.ok  # a warning, not a problem: the bank still loads
+    assert _module_review(bank, "greeting") == "immediately"
+    [warning] = bank.warnings
+    assert (warning.file, warning.line, warning.field) == (
+        "bank/modules/greeting/module.yaml", 11, "quiz.review")
+    assert "retakes remain" in warning.message

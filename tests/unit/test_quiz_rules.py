@@ -9,7 +9,9 @@ from trainingapp.rules.quiz import (
     accepts_answers,
     deadline,
     draw,
+    may_review,
     may_start,
+    review_leaks_key,
     score,
 )
 
@@ -80,3 +82,21 @@ def test_score_weights_points_and_compares_with_the_pass_mark():
     assert (result.points, result.max_points, result.percent, result.passed) == (2, 4, 50, True)
     assert not score([(1, 1), (0, 2)], pass_mark=50).passed
     assert score([], pass_mark=50).percent == 0
+
+
+def test_after_pass_or_last_attempt_keeps_the_key_while_retakes_remain():
+    policy = "after_pass_or_last_attempt"
+    assert not may_review(policy, passed=False, finished=1, attempts_allowed=3)
+    assert not may_review(policy, passed=False, finished=2, attempts_allowed=3)
+    assert may_review(policy, passed=False, finished=3, attempts_allowed=3)  # the last one
+    assert may_review(policy, passed=True, finished=1, attempts_allowed=3)
+    assert not may_review(policy, passed=False, finished=9, attempts_allowed=0)  # unlimited
+    assert may_review("immediately", passed=False, finished=1, attempts_allowed=3)
+    assert not may_review("after_pass", passed=False, finished=3, attempts_allowed=3)
+    assert not may_review("never", passed=True, finished=1, attempts_allowed=3)
+
+
+def test_immediately_leaks_the_key_only_when_a_retake_is_possible():
+    assert review_leaks_key("immediately", 3) and review_leaks_key("immediately", 0)
+    assert not review_leaks_key("immediately", 1)
+    assert not review_leaks_key("after_pass_or_last_attempt", 3)

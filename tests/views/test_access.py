@@ -30,6 +30,7 @@ EXPECTED = {
     "main.index": ("/", {ANON: LOGIN, TRAINEE: 302, SUPERVISOR: 302, HR: 302, ADMIN: 302}),
     "auth.login": ("/login", {ANON: 200, TRAINEE: 302, SUPERVISOR: 302, HR: 302, ADMIN: 302}),
     "auth.logout": ("/logout", dict.fromkeys(OPEN, 405)),
+    "auth.logout_everywhere": ("/account/sessions/end", dict.fromkeys(OPEN, 405)),
     "auth.set_language": ("/language", dict.fromkeys(OPEN, 405)),
     "auth.change_password": ("/account/password", STAFF),
     "learning.index": ("/learn/", STAFF),

@@ -142,7 +142,7 @@ def _values_of(node: ast.expr, path: Path) -> set[str]:
 
 # One realistic detail of each event, as its writer stores it (older shapes included).
 SAMPLES: dict[str, dict[str, Any]] = {
-    "login": {}, "logout": {}, "password_changed": {}, "password_reset_link": {},
+    "login": {}, "logout": {}, "logout_everywhere": {}, "password_changed": {}, "password_reset_link": {},
     "login_failed": {"employee_no": "T0001"},
     "user_created": {"roles": ["admin", "hr"]},
     "user_updated": {"fields": ["full_name", "hire_date", "team"]},

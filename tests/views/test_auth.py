@@ -82,19 +82,62 @@ def test_successful_logins_do_not_count_towards_the_throttle(client, make_user):
         client.post("/logout", data={"csrf_token": csrf_token(client, "/learn/")})
 
 
-def test_logout_ends_the_session_and_a_copied_cookie(client, app, make_user):
-    user = make_user()
+def _signed_in(client) -> bool:
+    return client.get("/learn/").status_code == 200
+
+
+def _two_devices(app, client, user):
+    other = app.test_client()
     login(client, user.employee_no)
+    login(other, user.employee_no)
+    assert _signed_in(client) and _signed_in(other)
+    return other
+
+
+def _replay(app, cookie):
+    replay = app.test_client()
+    replay.set_cookie("trainingapp_session", cookie)
+    return replay
+
+
+def test_logout_ends_this_session_only_and_its_copied_cookie(app, client, make_user):
+    user = make_user()
+    other = _two_devices(app, client, user)
     copied = _session_cookie(client)
     response = client.post("/logout", data={"csrf_token": csrf_token(client, "/learn/")})
     assert response.status_code == 302 and response.location == "/login"
-    assert client.get("/learn/").status_code == 302
+    assert "You have signed out." in client.get("/login").get_data(as_text=True)
+    assert not _signed_in(client)
+    assert _signed_in(other)  # the other device goes on
 
-    replay = app.test_client()
-    replay.set_cookie("trainingapp_session", copied)
-    response = replay.get("/learn/")
+    response = _replay(app, copied).get("/learn/")
     assert response.status_code == 302
     assert response.location.startswith("/login")
+
+
+def test_sign_out_everywhere_ends_every_session(app, client, make_user):
+    user = make_user()
+    other = _two_devices(app, client, user)
+    copied = _session_cookie(other)
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Sign out everywhere" in page
+    response = client.post("/account/sessions/end",
+                           data={"csrf_token": csrf_token(client, "/account/password")})
+    assert response.status_code == 302 and response.location == "/login"
+    assert "You have signed out on every device." in client.get("/login").get_data(as_text=True)
+    assert not _signed_in(client)
+    assert not _signed_in(other)
+    assert not _signed_in(_replay(app, copied))
+    # signing in again works, on either device
+    assert login(other, user.employee_no).status_code == 302 and _signed_in(other)
+
+
+def test_sign_out_everywhere_needs_post_and_the_csrf_token(app, client, make_user):
+    user = make_user()
+    other = _two_devices(app, client, user)
+    assert client.get("/account/sessions/end").status_code == 405
+    assert client.post("/account/sessions/end").status_code == 400
+    assert _signed_in(client) and _signed_in(other)
 
 
 def test_logout_needs_post(client, login_as):
@@ -105,9 +148,8 @@ def test_logout_needs_post(client, login_as):
 
 def test_password_change_ends_other_sessions_but_not_this_one(app, client, make_user):
     user = make_user()
-    other_device = app.test_client()
-    login(client, user.employee_no)
-    login(other_device, user.employee_no)
+    other_device = _two_devices(app, client, user)
+    before = _session_cookie(client)
     response = client.post("/account/password", data={
         "current_password": PASSWORD,
         "new_password": "a brand new passphrase",
@@ -115,8 +157,9 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, client, make_
         "csrf_token": csrf_token(client, "/account/password"),
     })
     assert response.status_code == 302
-    assert client.get("/learn/").status_code == 200
-    assert other_device.get("/learn/").status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(other_device)
+    assert not _signed_in(_replay(app, before))  # this device's old cookie ended as well
     client.post("/logout", data={"csrf_token": csrf_token(client, "/learn/")})
     assert login(client, user.employee_no, "a brand new passphrase").status_code == 302
 
@@ -142,11 +185,25 @@ def test_password_change_form_reports_each_problem(client, login_as):
 
 def test_deactivation_ends_existing_sessions(app, client, make_user):
     user = make_user()
-    login(client, user.employee_no)
+    other = _two_devices(app, client, user)
     with app.app_context():
         accounts.deactivate(db.session.get(User, user.id))
         db.session.commit()
-    assert client.get("/learn/").status_code == 302
+    assert not _signed_in(client)
+    assert not _signed_in(other)
+
+
+def test_a_session_ended_on_another_instance_is_ended_here(migrated_url, make_user):
+    from tests.conftest import make_app
+
+    user = make_user(f"R{uuid.uuid4().hex[:8]}")
+    first, second = make_app(migrated_url), make_app(migrated_url)
+    device = first.test_client()
+    login(device, user.employee_no)
+    cookie = _session_cookie(device)
+    assert _signed_in(_replay(second, cookie))
+    device.post("/logout", data={"csrf_token": csrf_token(device, "/learn/")})
+    assert not _signed_in(_replay(second, cookie))
 
 
 def test_next_parameter_only_goes_to_local_paths(client, make_user):
@@ -179,17 +236,21 @@ def test_login_rehashes_a_password_hashed_with_old_parameters(app, client, make_
     assert new_hash != old_hash and new_hash.startswith("$argon2id$")
 
 
-def test_sign_in_and_out_are_audited(app, client, make_user):
+def test_sign_in_and_both_sign_outs_are_audited(app, client, make_user):
     user = make_user()
     login(client, user.employee_no, "wrong password!")
     login(client, user.employee_no)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/learn/")})
+    login(client, user.employee_no)
+    client.post("/account/sessions/end",
+                data={"csrf_token": csrf_token(client, "/account/password")})
     with app.app_context():
         actions = db.session.scalars(
             select(AuditEvent.action).where(AuditEvent.subject_user_id == user.id)
             .order_by(AuditEvent.id)
         ).all()
-    assert actions == ["user_created", "login_failed", "login", "logout"]
+    assert actions == ["user_created", "login_failed", "login", "logout", "login",
+                       "logout_everywhere"]
 
 
 def test_language_choice_is_remembered_for_the_user(app, client, make_user):

@@ -229,6 +229,49 @@ def test_review_after_pass_waits_for_a_pass(app, client, login_as, drill):
     assert "SECRET-EXPLANATION" in client.get(f"{failed}/result").get_data(as_text=True)
 
 
+def _use_review(app, policy, attempts_allowed):
+    with app.app_context():
+        module = db.session.scalar(select(Module))
+        module.quiz = {**module.quiz, "review": policy, "retake_delay_minutes": 0,
+                       "attempts_allowed": attempts_allowed}
+        db.session.commit()
+
+
+def _fail(client):
+    url = start(client)
+    client.post(f"{url}/submit", data={"csrf_token": csrf_token(client, url)})
+    return url
+
+
+LAST_OR_PASS = "once you have passed this quiz or used your last attempt"
+
+
+def test_a_failed_certification_attempt_keeps_its_key_until_the_last_attempt(
+        app, client, login_as, drill):
+    _use_review(app, "after_pass_or_last_attempt", 2)
+    login_as()
+    first = _fail(client)
+    page = client.get(f"{first}/result").get_data(as_text=True)
+    assert LAST_OR_PASS in page and "SECRET-EXPLANATION" not in page
+    last = _fail(client)
+    for url in (first, last):
+        page = client.get(f"{url}/result").get_data(as_text=True)
+        assert "SECRET-EXPLANATION" in page and LAST_OR_PASS not in page
+
+
+def test_a_certification_attempt_shows_its_key_once_passed(app, client, login_as, drill):
+    _use_review(app, "after_pass_or_last_attempt", 3)
+    login_as()
+    failed = _fail(client)
+    assert LAST_OR_PASS in client.get(f"{failed}/result").get_data(as_text=True)
+    passed = start(client)
+    client.post(passed, data={**right_answers(app, passed),
+                              "csrf_token": csrf_token(client, passed), "go": "finish"})
+    client.post(f"{passed}/submit", data={"csrf_token": csrf_token(client, passed)})
+    for url in (failed, passed):
+        assert "SECRET-EXPLANATION" in client.get(f"{url}/result").get_data(as_text=True)
+
+
 def test_report_a_problem_reaches_the_queue_with_the_version(app, client, login_as, drill):
     login_as()
     url = start(client)

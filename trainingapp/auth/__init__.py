@@ -26,11 +26,12 @@ def _client_address() -> str | None:
 
 @login_manager.user_loader
 def _load_user(cookie_id: str) -> User | None:
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit() or not token:
+    user_id, _, rest = cookie_id.partition(":")
+    token, _, key = rest.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18 or not token or not key:
         return None
     with unit_of_work.reads_without_lock():  # who is asking: no write lock needed to know that
-        return accounts.load_for_session(int(user_id), token)
+        return accounts.load_for_session(int(user_id), token, key)
 
 
 @login_manager.unauthorized_handler

@@ -67,6 +67,8 @@ def login() -> Response | str:
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.employee_no.data, form.password.data)
+        if user is not None:
+            accounts.open_session(user, utcnow())
         unit_of_work.commit()
         if user is not None:
             _start_session(user)
@@ -77,18 +79,34 @@ def login() -> Response | str:
     return render_template("auth/login.html", form=form)
 
 
-@bp.post("/logout")
-@login_required
-def logout() -> Response:
-    user = current_user._get_current_object()
-    user.end_sessions()  # a copied cookie stops working too
-    audit.record("logout", actor=user, subject=user)
-    unit_of_work.commit()
+def _signed_out(user: User, message: str) -> Response:
     logout_user()
     session.clear()
     session["language"] = user.language  # the sign-in page stays in the person's language
-    flash(_("You have signed out."), "info")
+    flash(message, "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """Sign out here; the person's sessions on other devices go on."""
+    user = current_user._get_current_object()
+    accounts.end_session(user, utcnow())  # a copied cookie of this session stops working too
+    audit.record("logout", actor=user, subject=user)
+    unit_of_work.commit()
+    return _signed_out(user, _("You have signed out."))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def logout_everywhere() -> Response:
+    """Sign out on every device, this one included."""
+    user = current_user._get_current_object()
+    accounts.end_all_sessions(user, utcnow())
+    audit.record("logout_everywhere", actor=user, subject=user)
+    unit_of_work.commit()
+    return _signed_out(user, _("You have signed out on every device."))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -107,8 +125,9 @@ def change_password() -> Response | str:
             except accounts.PasswordRejected as rejected:
                 form.new_password.errors.append(str(POLICY_MESSAGES[rejected.violation]))
             else:
+                accounts.open_session(user, utcnow())  # this device goes on, in a new session
                 unit_of_work.commit()
-                _start_session(user)  # this session goes on; every other one has ended
+                _start_session(user)  # every other session has ended
                 flash(_("Your password has been changed. Other sessions were signed out."),
                       "success")
                 return redirect(url_for(home_endpoint(user.roles)))

@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from trainingapp.content.schema import (
     SourcesFile,
 )
 from trainingapp.content.track_schema import TrackFile
+from trainingapp.rules.quiz import default_review, review_leaks_key
 
 LESSON_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +68,7 @@ class ModuleContent:
     meta: ModuleFile
     lessons: list[LessonContent]
     questions: list[Question]
+    review_line: int = 0  # where the module file says quiz.review (0: it does not)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Bank:
     calls: list[CallContent] = field(default_factory=list)
     tracks: dict[str, TrackFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing refused
     digest: str = ""
 
     @property
@@ -150,6 +153,7 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.hasher = hashlib.sha256()
 
     def rel(self, path: Path) -> str:
@@ -226,7 +230,9 @@ def load_bank(root: Path) -> Bank:
     bank.rubrics = _load_rubrics(reader, root / "rubrics")
     bank.calls = _load_calls(reader, root / "calls", bank.rubrics, documents)
     bank.tracks = _load_tracks(reader, root / "tracks", bank)
+    _settle_review(reader, bank)
     bank.problems = sorted(reader.problems)
+    bank.warnings = sorted(reader.warnings)
     bank.digest = reader.hasher.hexdigest()
     return bank
 
@@ -250,7 +256,32 @@ def _load_module(reader: _Reader, folder: Path, documents: dict[str, Any] | None
         _check_draw(reader, meta_path, meta_tree, meta, questions)
     if len(reader.problems) > before or meta is None:
         return None
-    return ModuleContent(slug=folder.name, meta=meta, lessons=lessons, questions=questions)
+    said = meta.quiz.review is not None
+    return ModuleContent(slug=folder.name, meta=meta, lessons=lessons, questions=questions,
+                         review_line=yamlfile.line_of(meta_tree, ["quiz", "review"]) if said else 0)
+
+
+def _settle_review(reader: _Reader, bank: Bank) -> None:
+    """A module file that names no review policy gets the default (a quiz a track requires
+    keeps its key until the last attempt or a pass); one that counts toward certification
+    and shows its key at once while retakes remain is warned about."""
+    required_by: dict[str, str] = {}
+    for slug, track in sorted(bank.tracks.items()):
+        for requirement in track.requirements.modules:
+            required_by.setdefault(requirement.module, slug)
+    for index, module in enumerate(bank.modules):
+        quiz, track = module.meta.quiz, required_by.get(module.slug)
+        if quiz.review is None:
+            settled = quiz.model_copy(update={"review": default_review(track is not None)})
+            bank.modules[index] = replace(
+                module, meta=module.meta.model_copy(update={"quiz": settled}))
+        elif track is not None and review_leaks_key(quiz.review, quiz.attempts_allowed):
+            path = bank.root / "modules" / module.slug / "module.yaml"
+            reader.warnings.append(Problem(
+                reader.rel(path), module.review_line, "quiz.review",
+                f"the track {track!r} requires this quiz, and 'immediately' shows its key after "
+                "a failed attempt while retakes remain; leave review out (after the last "
+                "attempt or once passed) unless that is meant"))
 
 
 def _load_questions(reader: _Reader, path: Path, documents: dict[str, Any] | None,

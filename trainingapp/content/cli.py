@@ -37,6 +37,11 @@ def _report_problems(bank: Bank) -> None:
     sys.exit(1)
 
 
+def _report_warnings(bank: Bank) -> None:
+    for warning in bank.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def _summary(bank: Bank) -> str:
     counts = bank.counts()
     return (f"{counts['modules']} modules, {counts['lessons']} lessons, "
@@ -48,6 +53,7 @@ def _summary(bank: Bank) -> str:
 def check(bank_path: Path | None) -> None:
     """Validate every file; list every problem with file, line and field."""
     bank = _load(bank_path)
+    _report_warnings(bank)
     if not bank.ok:
         _report_problems(bank)
     click.echo(f"The question bank is valid: {_summary(bank)}.")

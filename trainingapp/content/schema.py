@@ -224,7 +224,10 @@ class QuizSettings(Strict):
     time_limit_minutes: int = Field(gt=0, le=600)
     attempts_allowed: int = Field(ge=0)
     retake_delay_minutes: int = Field(default=0, ge=0)
-    review: Literal["immediately", "after_pass", "never"] = "immediately"
+    # None: not said; the bank then gives ``rules.quiz.default_review`` (after the last
+    # attempt or once passed for a quiz a track requires, otherwise immediately).
+    review: Literal["immediately", "after_pass_or_last_attempt", "after_pass", "never"] | None = (
+        None)
     layout: Literal["one_per_page", "all_on_one_page"] = "one_per_page"
 
     @model_validator(mode="after")

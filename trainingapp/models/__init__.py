@@ -36,7 +36,15 @@ from trainingapp.models.quiz import (
     QuizAttempt,
     ReportStatus,
 )
-from trainingapp.models.user import GRANTED_ROLES, Position, Role, Team, User, UserRole
+from trainingapp.models.user import (
+    GRANTED_ROLES,
+    Position,
+    Role,
+    Team,
+    User,
+    UserRole,
+    UserSession,
+)
 
 __all__ = [
     "GRANTED_ROLES",
@@ -76,5 +84,6 @@ __all__ = [
     "Track",
     "User",
     "UserRole",
+    "UserSession",
     "utcnow",
 ]

@@ -117,7 +117,7 @@ class User(Base):
     hire_date: Mapped[date | None]
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    # Part of the login cookie; replacing it ends every session of this user.
+    # Part of every login cookie of this user; replacing it ends all their sessions.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -137,9 +137,11 @@ class User(Base):
     # Flask-Login protocol. ``is_active`` is the column above.
     is_authenticated = True
     is_anonymous = False
+    # The key of the sign-in this object was loaded for (a ``UserSession``), not stored.
+    session_key = ""
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.session_key}"
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -149,8 +151,25 @@ class User(Base):
         return not self.roles.isdisjoint(roles)
 
     def end_sessions(self) -> None:
-        """Invalidate every login cookie issued to this user."""
+        """Invalidate every login cookie issued to this user (``services.accounts.
+        end_all_sessions`` also marks their sessions ended)."""
         self.session_token = new_session_token()
 
     def __repr__(self) -> str:
         return f"<User {self.employee_no}>"
+
+
+class UserSession(Base):
+    """One sign-in of a person. Its login cookie carries the key (only the key's hash is
+    kept); signing out ends this session alone. A cookie is honoured only while its
+    session is here and not ended, and its user's ``session_token`` still matches."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

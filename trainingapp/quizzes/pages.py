@@ -17,6 +17,7 @@ from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
 from trainingapp.queries import learning
 from trainingapp.quizzes import answers
+from trainingapp.rules import quiz
 from trainingapp.rules.questions import grade
 from trainingapp.rules.quiz import Refusal, StartDecision
 from trainingapp.services import quizzes
@@ -167,11 +168,18 @@ class Review:
 
 
 def review(attempt: QuizAttempt, language: str) -> Review:
-    policy = attempt.settings.get("review", "immediately")
-    if policy == "never":
+    policy = attempt.settings.get("review") or quiz.IMMEDIATELY
+    if policy == quiz.NEVER:
         return Review(False, [], _("This quiz shows your score only."))
-    if policy == "after_pass" and not quizzes.has_passed(attempt.user_id, attempt.module_id):
-        return Review(False, [], _("The answers are shown once you have passed this quiz."))
+    if policy != quiz.IMMEDIATELY:
+        passed, finished = quizzes.standing(attempt.user_id, attempt.module_id)
+        if not quiz.may_review(policy, passed=passed, finished=finished,
+                               attempts_allowed=attempt.settings.get("attempts_allowed", 0)):
+            if policy == quiz.AFTER_PASS:
+                return Review(False, [], _("The answers are shown once you have passed "
+                                           "this quiz."))
+            return Review(False, [], _("The answers are shown once you have passed this "
+                                       "quiz or used your last attempt."))
     items = []
     for item in quizzes.questions_of(attempt, with_questions=True):
         content: dict[str, Any] = item.version.content

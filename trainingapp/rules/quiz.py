@@ -83,6 +83,37 @@ def may_start(settings: dict[str, Any], past: Sequence[PastAttempt], now: dateti
     return StartDecision(True, attempts_left=left)
 
 
+# When an attempt's answers and key are shown on its result page (a module's quiz.review).
+IMMEDIATELY = "immediately"
+AFTER_PASS_OR_LAST_ATTEMPT = "after_pass_or_last_attempt"
+AFTER_PASS = "after_pass"
+NEVER = "never"
+# A quiz that counts toward certification keeps its key until no retake can use it.
+CERTIFICATION_REVIEW = AFTER_PASS_OR_LAST_ATTEMPT
+
+
+def default_review(counts_toward_certification: bool) -> str:
+    """The review policy of a module whose file does not name one."""
+    return CERTIFICATION_REVIEW if counts_toward_certification else IMMEDIATELY
+
+
+def review_leaks_key(policy: str, attempts_allowed: int) -> bool:
+    """Whether the key is shown after a failed attempt while retakes remain."""
+    return policy == IMMEDIATELY and attempts_allowed != 1
+
+
+def may_review(policy: str, *, passed: bool, finished: int, attempts_allowed: int) -> bool:
+    """Whether a person who has ``passed`` (or not) and finished ``finished`` attempts
+    (``attempts_allowed`` 0: unlimited) sees the answers and the key of their attempts."""
+    if policy == NEVER:
+        return False
+    if policy == AFTER_PASS:
+        return passed
+    if policy == AFTER_PASS_OR_LAST_ATTEMPT:
+        return passed or (attempts_allowed > 0 and finished >= attempts_allowed)
+    return True
+
+
 def deadline(started_at: datetime, settings: dict[str, Any]) -> datetime:
     return started_at + timedelta(minutes=settings["time_limit_minutes"])
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainingapp import unit_of_work
@@ -24,6 +24,7 @@ from trainingapp.models import (
     Team,
     User,
     UserRole,
+    UserSession,
     utcnow,
 )
 from trainingapp.models.user import NAME_LENGTH
@@ -81,15 +82,45 @@ def require_by_employee_no(employee_no: str) -> User:
     return user
 
 
-def load_for_session(user_id: int, session_token: str) -> User | None:
-    """The user a login cookie names, if the cookie is still current and the user active."""
-    # One query per request: the roles come joined, not in a second round trip.
+def load_for_session(user_id: int, session_token: str, session_key: str) -> User | None:
+    """The user a login cookie names, if the cookie is still current (the user's sessions
+    not all ended, this session not signed out) and the user active."""
+    # One query per request: the session and the roles come joined, not in more round trips.
     user = db.session.execute(
-        select(User).where(User.id == user_id).options(joinedload(User.role_rows))
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.key_hash == _token_hash(session_key),
+               UserSession.ended_at.is_(None))
+        .options(joinedload(User.role_rows))
     ).unique().scalar_one_or_none()
     if user is None or not user.is_active or user.session_token != session_token:
         return None
+    user.session_key = session_key
     return user
+
+
+def open_session(user: User, now: datetime) -> None:
+    """A new session for ``user``, named in the login cookie from now on (``get_id``).
+    The rows of this person's sessions that have ended go."""
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_not(None)))
+    key = secrets.token_urlsafe(24)
+    db.session.add(UserSession(user_id=user.id, key_hash=_token_hash(key), created_at=now))
+    user.session_key = key
+
+
+def end_session(user: User, now: datetime) -> None:
+    """Sign out the session ``user`` was loaded for; the person's other sessions go on."""
+    db.session.execute(update(UserSession).where(
+        UserSession.key_hash == _token_hash(user.session_key),
+        UserSession.ended_at.is_(None)).values(ended_at=now))
+
+
+def end_all_sessions(user: User, now: datetime) -> None:
+    """End every session of ``user``, on every device; a copied cookie stops working too."""
+    user.end_sessions()
+    db.session.execute(update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)).values(ended_at=now))
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
@@ -98,7 +129,7 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
         raise PasswordRejected(violation)
     user.password_hash = hash_password(password, password_cost())
     user.password_changed_at = utcnow()
-    user.end_sessions()
+    end_all_sessions(user, user.password_changed_at)
     audit.record("password_changed", actor=actor or user, subject=user)
 
 
@@ -163,7 +194,7 @@ def authenticate(employee_no: str, password: str) -> User | None:
 
 def deactivate(user: User, *, actor: User | None = None) -> None:
     user.is_active = False
-    user.end_sessions()
+    end_all_sessions(user, utcnow())
     audit.record("user_deactivated", actor=actor, subject=user)
 
 
