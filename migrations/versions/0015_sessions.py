@@ -3,7 +3,7 @@ alone; the user's session_token still ends them all. Login cookies issued before
 revision name no session: after the upgrade everyone signs in once more.
 
 Revision ID: 0015_sessions
-Revises: 0013_team_names_both_languages
+Revises: 0014_audit_append_only
 Create Date: 2026-12-01 15:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_sessions'
-down_revision = '0013_team_names_both_languages'
+down_revision = '0014_audit_append_only'
 branch_labels = None
 depends_on = None
 
