@@ -1,0 +1,48 @@
+"""Integers from outside (a URL, a form, a query string) read as ASCII digits within the
+range of the columns they are looked up in, so a hostile number is a 404 or a 400 and
+never reaches the database (SQLite raises OverflowError past 64 bits; PostgreSQL's
+``integer`` holds 32).
+
+``<id:attempt_id>`` in a route: 1 … ``ID_MAX``, anything else is a 404.
+``number(raw)``: a form's or query's number, ``BadNumber`` when it is not one in range.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+# The ``Integer`` columns (ids, positions, page numbers looked up in them) are 32-bit on
+# PostgreSQL; nothing stored is larger.
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """A row's id in a URL: ASCII digits (``\\d`` would take ``٣``), 1 … ``ID_MAX``."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 1,
+                 max: int | None = ID_MAX, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class BadNumber(ValueError):
+    """A form's or query's value that is not a whole number in range."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__(raw)
+        self.raw = raw
+
+
+def number(raw: str, *, low: int = 0, high: int = ID_MAX) -> int:
+    """``raw`` as a whole number written in ASCII digits, ``low`` … ``high``; raises BadNumber."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)) or not (
+            low <= int(raw) <= high):
+        raise BadNumber(raw)
+    return int(raw)
+
+
+def init_app(app: Flask) -> None:
+    """Before the blueprints: a rule's converters are looked up when it is added."""
+    app.url_map.converters["id"] = IdConverter
