@@ -143,7 +143,7 @@ def test_a_refused_start_keeps_the_timed_out_last_attempt_closed(app, client, lo
 
 
 def test_every_number_in_a_url_is_a_bounded_id(app):
-    from werkzeug.routing import NumberConverter
+    from werkzeug.routing.converters import NumberConverter
 
     from trainingapp.converters import IdConverter
 
