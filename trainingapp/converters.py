@@ -4,12 +4,16 @@ never reaches the database (SQLite raises OverflowError past 64 bits; PostgreSQL
 ``integer`` holds 32).
 
 ``<id:attempt_id>`` in a route: 1 … ``ID_MAX``, anything else is a 404.
-``number(raw)``: a form's or query's number, ``BadNumber`` when it is not one in range.
+``number(raw)``: a form's or query's number, ``BadNumber`` when it is not one in range;
+a BadNumber a view lets through is a 400 page with the reason (``errors``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
 # The ``Integer`` columns (ids, positions, page numbers looked up in them) are 32-bit on
@@ -41,6 +45,16 @@ def number(raw: str, *, low: int = 0, high: int = ID_MAX) -> int:
             low <= int(raw) <= high):
         raise BadNumber(raw)
     return int(raw)
+
+
+def page_number(args: Any) -> int:
+    """A list's ``?page=``: 1 when absent; BadNumber (a 400 page) when it is no number."""
+    return max(1, number(args.get("page") or "1"))
+
+
+def bad_number_message(bad: BadNumber) -> str:
+    return _("“%(value)s” is not a number this page knows. Go back and try again; nothing "
+             "was changed.", value=bad.raw[:20] + ("…" if len(bad.raw) > 20 else ""))
 
 
 def init_app(app: Flask) -> None:

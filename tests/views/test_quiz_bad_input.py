@@ -151,3 +151,16 @@ def test_every_number_in_a_url_is_a_bounded_id(app):
                for c in rule._converters.values() if isinstance(c, NumberConverter)]
     assert numbers  # the attempts, runs, people… are there
     assert [r for r, c in numbers if not isinstance(c, IdConverter)] == []
+
+
+@pytest.mark.parametrize(("role", "path"), [("admin", "/admin/"), ("hr", "/audit/"),
+                                            ("hr", "/hr/matrix")])
+@pytest.mark.parametrize("page", ["100000000000000000000", "²", "x"])
+def test_a_list_s_page_number_is_checked(app, client, login_as, role, path, page):
+    from trainingapp.models import Role
+
+    login_as({"admin": Role.ADMIN, "hr": Role.HR}[role])
+    response = client.get(f"{path}?page={page}")
+    assert response.status_code == 400
+    assert "is not a number this page knows" in response.get_data(as_text=True)
+    assert client.get(f"{path}?page=2").status_code < 400  # a page past the last is no error

@@ -28,6 +28,7 @@ from trainingapp.admin.forms import (
 )
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
+from trainingapp.converters import page_number
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Position, Role, Team, utcnow
@@ -41,7 +42,7 @@ role_required(bp, Role.ADMIN)
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "")[:64]
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args)
     return render_template("admin/index.html", users=people.search_users(query, page), q=query)
 
 
