@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
@@ -46,11 +47,11 @@ def _number(raw: str) -> int:
         abort(400, description=pages.bad_number_message(bad))
 
 
-def _answers(items: list[AttemptQuestion]) -> pages.Reading:
+def _answers(items: list[AttemptQuestion], form: MultiDict[str, str]) -> pages.Reading:
     """The form's answers to ``items``; 400 (nothing saved) when one names a choice the
     page does not offer: no page sends that, and it is never saved as "no answer"."""
     try:
-        return pages.answers_from(items, request.form)
+        return pages.answers_from(items, form)
     except NotAnOption:
         abort(400, description=pages.not_an_option_message())
 
@@ -110,7 +111,7 @@ def save(attempt_id: int) -> Response | tuple[str, int]:
     go = request.form.get("go", "")
     to = None if go in ("", "finish") else _number(go)
     items = [i for i in quizzes.questions_of(attempt) if i.position in shown]
-    reading = _answers(items)
+    reading = _answers(items, request.form)
     try:
         quizzes.save_answers(attempt, reading.saved, utcnow())
     except quizzes.AttemptClosed:
