@@ -81,7 +81,7 @@ def test_autosave_refuses_a_choice_not_offered_and_keeps_the_answer(app, client,
     before = _answer(app, p)
     assert before is not None
     response = _autosave(client, url, token, position=str(p), **bad_fields)
-    assert response.status_code == 400
+    assert response.status_code == 422  # the page shows the message and does not retry
     assert response.json["saved"] is False
     assert "not one of the question's choices" in response.json["error"]
     assert _answer(app, p) == before  # not erased to "no answer"

@@ -138,10 +138,10 @@ def autosave(attempt_id: int) -> tuple[Response, int]:
     item = quizzes.question_for_write(current_user, attempt_id, position) or abort(404)
     try:
         reading = pages.answers_from([item], request.form)
-    except NotAnOption:  # nothing saved: the answer given before stays
-        unit_of_work.discard()
+    except NotAnOption:  # nothing saved, the answer given before stays; 422: the page says
+        unit_of_work.discard()  # why and does not send it again (as for one too long)
         return jsonify(saved=False, position=item.position,
-                       error=pages.not_an_option_message()), 400
+                       error=pages.not_an_option_message()), 422
     if reading.refused:  # nothing saved; the page says why and keeps what was typed
         unit_of_work.discard()
         return jsonify(saved=False, position=item.position,
