@@ -48,8 +48,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
-    from trainingapp import auth, blueprints, cli, errors
+    from trainingapp import auth, blueprints, cli, converters, errors
 
+    converters.init_app(app)
     auth.init_app(app)
     _version_static_urls(app)
     blueprints.register(app)

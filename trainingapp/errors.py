@@ -7,9 +7,10 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from trainingapp import unit_of_work
+from trainingapp.converters import BadNumber, bad_number_message
 from trainingapp.extensions import db, login_manager
 
 PAGES = {400, 403, 404, 413, 429, 500, 503}
@@ -49,6 +50,10 @@ def register(app: Flask) -> None:
             g._login_user = login_manager.anonymous_user()
         response, code = _render(ServiceUnavailable())
         return response, code, {"Retry-After": "5"}
+
+    @app.errorhandler(BadNumber)
+    def _bad_number(error: BadNumber):  # type: ignore[no-untyped-def]
+        return _render(BadRequest(description=bad_number_message(error)))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]

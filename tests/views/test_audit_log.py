@@ -103,7 +103,9 @@ def test_a_page_past_the_last_goes_to_the_last(app, client, make_user):
     assert response.status_code == 302
     assert "page=1" in response.location and "action=login" in response.location
     assert "Signed in" in client.get(response.location).get_data(as_text=True)
-    assert client.get("/audit/?page=nonsense").status_code == 200
+    nonsense = client.get("/audit/?page=nonsense")  # issue 15: a 4xx that says why
+    assert nonsense.status_code == 400 and "is not a number this page knows" in nonsense.get_data(
+        as_text=True)
 
 
 def test_the_trainee_reads_their_own_trail_in_words(app, client, make_user):

@@ -207,3 +207,38 @@ def test_observation_notes_over_the_limit_are_refused_and_kept(app, client, make
     assert "辅导意见最多 4,000 个字，您写了 4,005 个字。" in shown and notes in shown
     with app.app_context():
         assert db.session.scalar(select(Observation)) is None
+
+
+@pytest.mark.parametrize("choice", ["²", "١", "-1", "a", "1" * 30])
+def test_a_choice_that_is_no_number_is_refused_and_says_nothing(app, client, login_as,
+                                                                 calls_loaded, choice):
+    from trainingapp.models import CallTurn
+
+    login_as()
+    url = _start(client)
+    response = client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
+                                                 "node": "greet", "choice": choice})
+    assert response.status_code == 400
+    assert "not one of this turn" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(CallRun)).node == "greet"
+        assert db.session.scalars(select(CallTurn)).all() == []
+
+
+def test_a_choice_past_the_last_option_is_refused_with_a_message(app, client, login_as,
+                                                                 calls_loaded):
+    login_as()
+    url = _start(client)
+    response = client.post(f"{url}/turn", data={"csrf_token": csrf_token(client, url),
+                                                 "node": "greet", "choice": "99"})
+    assert "not one of this turn" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(CallRun)).node == "greet"
+
+
+@pytest.mark.parametrize("run_id", ["9999999999999999999999999", str(2**31), "0"])
+def test_a_run_id_out_of_range_is_not_found(client, login_as, calls_loaded, run_id):
+    login_as()
+    _start(client)
+    assert client.get(f"/calls/runs/{run_id}").status_code == 404
+    assert client.get(f"/calls/runs/{run_id}/debrief").status_code == 404

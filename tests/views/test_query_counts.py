@@ -66,7 +66,7 @@ def _measure(app: Flask, hr_number: str) -> dict[str, int]:
     url = trainee.post("/quizzes/modules/greeting/start", data={"csrf_token": token}).location
     counts["quiz page"] = _count(app, lambda: trainee.get(url))
     counts["autosave"] = _count(app, lambda: trainee.post(
-        f"{url}/autosave", data={"position": "1", "q1": "0"}, headers={"X-CSRFToken": token}))
+        f"{url}/autosave", data={"position": "1", "q1": ""}, headers={"X-CSRFToken": token}))
     counts["submit"] = _count(app, lambda: trainee.post(f"{url}/submit",
                                                         data={"csrf_token": token}))
     call = trainee.post("/calls/slow-wifi/start", data={"csrf_token": token}).location

@@ -89,7 +89,7 @@ def test_the_attempt_page_and_its_json_never_show_the_key(app, client, login_as,
         assert word not in page, word
     assert 'value="a"' not in page and 'value="b"' not in page  # bank ids stay on the server
     token = csrf_token(client, url)
-    saved = client.post(f"{url}/autosave", data={"position": "1", "q1": "0"},
+    saved = client.post(f"{url}/autosave", data={"position": "1", "q1": ""},
                         headers={"X-CSRFToken": token})
     assert set(saved.json) == {"saved", "position", "answered"}
     finish = client.get(f"{url}/finish").get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_stale_tab_autosave_after_submit_is_refused(app, client, login_as, drill
     url = start(client)
     token = csrf_token(client, url)
     client.post(f"{url}/submit", data={"csrf_token": token})
-    late = client.post(f"{url}/autosave", data={"position": "1", "q1": "0"},
+    late = client.post(f"{url}/autosave", data={"position": "1", "q1": ""},
                        headers={"X-CSRFToken": token})
     assert late.status_code == 409 and late.json["closed"] is True
     with app.app_context():
@@ -309,7 +309,7 @@ def _budget(app, client, url, token):
     with count_queries(app) as page:
         client.get(url)
     with count_queries(app) as autosave:
-        client.post(f"{url}/autosave", data={"position": "1", "q1": "0"},
+        client.post(f"{url}/autosave", data={"position": "1", "q1": ""},
                     headers={"X-CSRFToken": token})
     with count_queries(app) as submit:
         client.post(f"{url}/submit", data={"csrf_token": token})

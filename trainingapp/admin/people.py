@@ -63,7 +63,7 @@ def new() -> Response | str:
     return render_template("admin/person.html", person=None, form=form, **_choices(units))
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<id:user_id>", methods=["GET", "POST"])
 def edit(user_id: int) -> Response | str:
     person = accounts.get_with_roles(user_id) or abort(404)
     units = units_for(people.groups(), person)
@@ -77,7 +77,7 @@ def edit(user_id: int) -> Response | str:
     return render_template("admin/person.html", person=person, form=form, **_choices(units))
 
 
-@bp.post("/<int:user_id>/active")
+@bp.post("/<id:user_id>/active")
 def set_active(user_id: int) -> Response:
     person = accounts.get_with_roles(user_id) or abort(404)
     form = ActiveForm()
@@ -91,7 +91,7 @@ def set_active(user_id: int) -> Response:
     return redirect(url_for(".edit", user_id=person.id))
 
 
-@bp.post("/<int:user_id>/reset-link")
+@bp.post("/<id:user_id>/reset-link")
 def reset_link(user_id: int) -> Response:
     person = accounts.get_with_roles(user_id) or abort(404)
     if not ButtonForm().validate_on_submit():
@@ -111,7 +111,7 @@ def _made_link(person: User) -> Response:
 SHOWN_LINK = "password_link"
 
 
-@bp.get("/<int:user_id>/reset-link")
+@bp.get("/<id:user_id>/reset-link")
 def password_link(user_id: int) -> Response | str:
     """The link just made, shown once; afterwards (reload, Back) the person's page."""
     shown = session.pop(SHOWN_LINK, None)
@@ -160,7 +160,7 @@ def import_template(kind: str) -> Response:
     return exports.download(staff_import.template(language), f"staff-{language}", kind)
 
 
-@bp.get("/import/<int:batch_id>")
+@bp.get("/import/<id:batch_id>")
 def import_preview(batch_id: int) -> str:
     """Every row's outcome, worded; the button imports them all (or, with errors, none)."""
     batch = staff_import.staged(current_user, batch_id) or abort(404)
@@ -173,7 +173,7 @@ def import_preview(batch_id: int) -> str:
                                           outcomes=staff_import.OUTCOMES))
 
 
-@bp.post("/import/<int:batch_id>")
+@bp.post("/import/<id:batch_id>")
 def confirm_import(batch_id: int) -> Response:
     batch = staff_import.staged(current_user, batch_id) or abort(404)
     if not ButtonForm().validate_on_submit():

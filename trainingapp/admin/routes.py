@@ -28,6 +28,7 @@ from trainingapp.admin.forms import (
 )
 from trainingapp.auth.access import role_required
 from trainingapp.content.bank import load_bank
+from trainingapp.converters import page_number
 from trainingapp.forms import ButtonForm
 from trainingapp.i18n import current_language
 from trainingapp.models import Position, Role, Team, utcnow
@@ -41,7 +42,7 @@ role_required(bp, Role.ADMIN)
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "")[:64]
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args)
     return render_template("admin/index.html", users=people.search_users(query, page), q=query)
 
 
@@ -67,7 +68,7 @@ def regrade(bank_id: str) -> Response:
     return redirect(url_for("analysis.question", bank_id=bank_id))
 
 
-@bp.post("/reports/<int:report_id>/resolve")
+@bp.post("/reports/<id:report_id>/resolve")
 def resolve_report(report_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
@@ -146,7 +147,7 @@ def add_position() -> Response | str:
     return _organisation(position_form=form)
 
 
-@bp.route("/organisation/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/organisation/teams/<id:team_id>", methods=["GET", "POST"])
 def edit_team(team_id: int) -> Response | str:
     """Rename a team in both languages, move its site, choose its supervisors."""
     team = accounts.team_with_supervisors(team_id) or abort(404)
@@ -165,7 +166,7 @@ def edit_team(team_id: int) -> Response | str:
                            candidates=candidates, active_form=ActiveForm())
 
 
-@bp.route("/organisation/positions/<int:position_id>", methods=["GET", "POST"])
+@bp.route("/organisation/positions/<id:position_id>", methods=["GET", "POST"])
 def edit_position(position_id: int) -> Response | str:
     position = accounts.get_position(position_id) or abort(404)
     form = PositionForm(obj=position)
@@ -180,12 +181,12 @@ def edit_position(position_id: int) -> Response | str:
                            active_form=ActiveForm())
 
 
-@bp.post("/organisation/teams/<int:team_id>/active")
+@bp.post("/organisation/teams/<id:team_id>/active")
 def set_team_active(team_id: int) -> Response:
     return _set_active(accounts.get_team(team_id), ".edit_team", "team_id")
 
 
-@bp.post("/organisation/positions/<int:position_id>/active")
+@bp.post("/organisation/positions/<id:position_id>/active")
 def set_position_active(position_id: int) -> Response:
     return _set_active(accounts.get_position(position_id), ".edit_position", "position_id")
 

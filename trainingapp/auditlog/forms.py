@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField, ValidationError
 
+from trainingapp.converters import page_number
 from trainingapp.forms import DayField, cut, stripped
 from trainingapp.queries.audit_log import LogFilters
 
@@ -32,7 +33,7 @@ class LogFilterForm(FlaskForm):
 
     def __init__(self, args: Any) -> None:
         super().__init__(formdata=args)
-        self.page = max(1, args.get("page", 1, type=int))
+        self.page = page_number(args)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -58,7 +58,12 @@ def _call_page(run: CallRun, *, reply: str = "", error: str | None = None) -> st
         reply=reply, error=error, reply_max=REPLY_MAX)
 
 
-@bp.get("/runs/<int:run_id>")
+def _choice_refused() -> str:
+    return _("That answer is not one of this turn's choices: nothing was said. Pick one of "
+             "the answers shown.")
+
+
+@bp.get("/runs/<id:run_id>")
 def call(run_id: int) -> Response | str:
     run = _own(run_id)
     if not run.is_open:
@@ -66,12 +71,12 @@ def call(run_id: int) -> Response | str:
     return _call_page(run)
 
 
-@bp.post("/runs/<int:run_id>/turn")
+@bp.post("/runs/<id:run_id>/turn")
 def turn(run_id: int) -> Response | tuple[str, int]:
     run = _own(run_id, to_write=True)
     form = TurnForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, description=_choice_refused() if "choice" in form.errors else None)
     try:
         result = calls.take_turn(run, form.node.data, utcnow(), choice=form.choice.data,
                                  reply=form.reply.data)
@@ -84,6 +89,8 @@ def turn(run_id: int) -> Response | tuple[str, int]:
                 length=format_number(len((form.reply.data or "").strip())))), 422
         if str(rejected) == "reply":
             flash(_("Type what you say to the customer."), "warning")
+        elif str(rejected) == "choice":
+            flash(_choice_refused(), "warning")
         return redirect(url_for(".call", run_id=run_id))
     unit_of_work.commit()
     if result.hung_up:
@@ -105,7 +112,7 @@ def _readable(run_id: int) -> CallRun:
     return run
 
 
-@bp.get("/runs/<int:run_id>/debrief")
+@bp.get("/runs/<id:run_id>/debrief")
 def debrief(run_id: int) -> Response | str:
     run = _readable(run_id)
     if run.is_open:

@@ -31,7 +31,7 @@ def index() -> str:
         current_user, now), now=now, names=wording.requirement_titles())
 
 
-@bp.get("/certificates/<int:cert_id>")
+@bp.get("/certificates/<id:cert_id>")
 def certificate(cert_id: int) -> str:
     cert = certification.get_certificate(cert_id)
     if cert is None or (cert.user_id != current_user.id and not current_user.has_role(Role.HR)):

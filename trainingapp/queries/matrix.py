@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from trainingapp.caches import process_cache
+from trainingapp.converters import page_number
 from trainingapp.extensions import db
 from trainingapp.i18n import current_language, day, text_in
 from trainingapp.models import Certification, Position, Team, User
@@ -72,7 +73,7 @@ class Filters:
                    site=args.get("site", "").strip()[:120],
                    status=args.get("status", "") if args.get("status") in STATUSES else "",
                    expiring_days=days if days in (30, 60, 90) else 0,
-                   page=max(1, args.get("page", 1, type=int)))
+                   page=page_number(args))
 
 
 def _runs(now: datetime, mine: Any) -> Select[Any]:

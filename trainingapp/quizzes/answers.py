@@ -35,6 +35,11 @@ class TooLong(ValueError):
         self.typed, self.limit = typed, limit
 
 
+class NotAnOption(ValueError):
+    """A choice, rank or true/false value the page does not offer (no page sends one):
+    the form is refused, never read as "no answer"."""
+
+
 def _typed(form: Form, name: str, kind: str) -> str:
     text = (form.get(name) or "").strip()
     if len(text) > LIMITS[kind]:
@@ -84,14 +89,20 @@ def _by_id(content: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in content[key]}
 
 
-def _index(item: AttemptQuestion, raw: Any) -> str | None:
-    """The bank id of the choice shown at position ``raw`` on the page."""
-    try:
-        position = int(raw)
-    except (TypeError, ValueError):
+def _offered(raw: str, count: int, first: int = 0) -> int:
+    """``raw`` as one of ``count`` numbers the page offers from ``first``; NotAnOption else."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(first + count)) or not (
+            first <= int(raw) < first + count):
+        raise NotAnOption(raw)
+    return int(raw)
+
+
+def _index(item: AttemptQuestion, raw: str | None) -> str | None:
+    """The bank id of the choice shown at position ``raw`` on the page; None when none was
+    chosen."""
+    if raw in (None, ""):
         return None
-    order = item.display_order
-    return order[position] if 0 <= position < len(order) else None
+    return item.display_order[_offered(raw, len(item.display_order))]
 
 
 # --- reading a form ---------------------------------------------------------------------
@@ -107,7 +118,10 @@ def _read_multiple(item: AttemptQuestion, form: Form, name: str) -> Any:
 
 
 def _read_true_false(item: AttemptQuestion, form: Form, name: str) -> Any:
-    return {"true": True, "false": False}.get(form.get(name, ""))
+    raw = form.get(name, "")
+    if raw not in ("", "true", "false"):
+        raise NotAnOption(raw)
+    return {"true": True, "false": False}.get(raw)
 
 
 def _read_numeric(item: AttemptQuestion, form: Form, name: str) -> Any:
@@ -127,11 +141,11 @@ def _read_short_text(item: AttemptQuestion, form: Form, name: str) -> Any:
 
 def _read_ordering(item: AttemptQuestion, form: Form, name: str) -> Any:
     ranks: dict[str, int] = {}
+    count = len(item.display_order)
     for k, item_id in enumerate(item.display_order):
-        try:
-            ranks[item_id] = int(form.get(f"{name}-{k}", ""))
-        except ValueError:
-            continue
+        raw = form.get(f"{name}-{k}", "")
+        if raw != "":
+            ranks[item_id] = _offered(raw, count, first=1)
     if not ranks:
         return None
     if sorted(ranks.values()) != list(range(1, len(item.display_order) + 1)):

@@ -12,6 +12,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from trainingapp.converters import BadNumber
 from trainingapp.i18n import moment
 from trainingapp.models import AttemptQuestion, Module, QuizAttempt, User
 from trainingapp.models.learning import localized
@@ -106,6 +107,16 @@ def too_long_message(refused: answers.TooLong) -> str:
              length=format_number(len(refused.typed)))
 
 
+def not_an_option_message() -> str:
+    return _("That answer is not one of the question's choices: nothing was saved, and the "
+             "answer given before is kept. Reload the page and answer again.")
+
+
+def bad_number_message(bad: BadNumber) -> str:
+    return _("“%(value)s” is not a number this quiz knows: nothing was saved. Reload the page "
+             "and try again.", value=bad.raw[:20] + ("…" if len(bad.raw) > 20 else ""))
+
+
 def take_page(attempt: QuizAttempt, number: int, language: str,
               refused: Mapping[int, answers.TooLong] | None = None) -> TakePage:
     """The page of questions; ``refused``: answers typed too long, by position, shown
@@ -133,6 +144,7 @@ class Reading:
 
 
 def answers_from(items: Sequence[AttemptQuestion], form: MultiDict[str, str]) -> Reading:
+    """Raises ``answers.NotAnOption`` (before anything is saved) for a choice not offered."""
     saved, refused = [], {}
     for item in items:
         try:

@@ -21,12 +21,12 @@ def _to(endpoint: str, **values: int) -> Response:
     return redirect(url_for(endpoint, **values), 308)
 
 
-@bp.get("/quizzes/people/<int:user_id>")
+@bp.get("/quizzes/people/<id:user_id>")
 def record(user_id: int) -> Response:
     return _to("records.show", user_id=user_id)
 
 
-@bp.post("/quizzes/people/<int:user_id>/assignments/<int:assignment_id>/extend")
+@bp.post("/quizzes/people/<id:user_id>/assignments/<id:assignment_id>/extend")
 def extend_assignment(user_id: int, assignment_id: int) -> Response:
     return _to("records.extend_assignment", user_id=user_id, assignment_id=assignment_id)
 
@@ -40,16 +40,16 @@ def _certificate(cert_id: int, endpoint: str) -> Response:
     return _to(endpoint, user_id=cert.user_id, cert_id=cert.id)
 
 
-@bp.post("/certification/manage/certificates/<int:cert_id>/revoke")
+@bp.post("/certification/manage/certificates/<id:cert_id>/revoke")
 def revoke_certificate(cert_id: int) -> Response:
     return _certificate(cert_id, "records.revoke_certificate")
 
 
-@bp.post("/certification/manage/certificates/<int:cert_id>/reinstate")
+@bp.post("/certification/manage/certificates/<id:cert_id>/reinstate")
 def reinstate_certificate(cert_id: int) -> Response:
     return _certificate(cert_id, "records.reinstate_certificate")
 
 
-@bp.post("/admin/people/<int:user_id>/award")
+@bp.post("/admin/people/<id:user_id>/award")
 def record_award(user_id: int) -> Response:
     return _to("records.record_award", user_id=user_id)

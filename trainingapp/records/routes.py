@@ -66,7 +66,7 @@ def _back(user_id: int, section: str) -> Response:
     return redirect(url_for(".show", user_id=user_id, _anchor=section))
 
 
-@bp.get("/<int:user_id>")
+@bp.get("/<id:user_id>")
 def show(user_id: int) -> str:
     person = people.visible_person(current_user, user_id) or abort(404)
     now = utcnow()
@@ -86,7 +86,7 @@ def show(user_id: int) -> str:
         extension=ExtensionForm(), change=CertificateReasonForm(), award=AwardForm())
 
 
-@bp.post("/<int:user_id>/assignments/<int:assignment_id>/extend")
+@bp.post("/<id:user_id>/assignments/<id:assignment_id>/extend")
 def extend_assignment(user_id: int, assignment_id: int) -> Response:
     """A supervisor of the person's team, or HR, moves a due date and says why."""
     form = ExtensionForm()
@@ -123,17 +123,17 @@ def _change_certificate(user_id: int, cert_id: int, *, revoking: bool) -> Respon
     return _back(user_id, "certification")
 
 
-@bp.post("/<int:user_id>/certificates/<int:cert_id>/revoke")
+@bp.post("/<id:user_id>/certificates/<id:cert_id>/revoke")
 def revoke_certificate(user_id: int, cert_id: int) -> Response:
     return _change_certificate(user_id, cert_id, revoking=True)
 
 
-@bp.post("/<int:user_id>/certificates/<int:cert_id>/reinstate")
+@bp.post("/<id:user_id>/certificates/<id:cert_id>/reinstate")
 def reinstate_certificate(user_id: int, cert_id: int) -> Response:
     return _change_certificate(user_id, cert_id, revoking=False)
 
 
-@bp.post("/<int:user_id>/awards")
+@bp.post("/<id:user_id>/awards")
 def record_award(user_id: int) -> Response:
     """Record an award granted outside the platform, or an exemption (evidence required)."""
     form = AwardForm()

@@ -89,7 +89,7 @@ def roster() -> Response | str:
     return render_template("supervisor/roster.html", form=form, rows=rows)
 
 
-@bp.route("/people/<int:user_id>/observe", methods=["GET", "POST"])
+@bp.route("/people/<id:user_id>/observe", methods=["GET", "POST"])
 def observe(user_id: int) -> Response | str:
     """Score a real or shadowed call of a member of one's own team on the rubric."""
     person = people.team_member(current_user, user_id) or abort(404)
@@ -106,7 +106,7 @@ def observe(user_id: int) -> Response | str:
                            notes_max=NOTES_MAX)
 
 
-@bp.route("/people/<int:user_id>/evaluate", methods=["GET", "POST"])
+@bp.route("/people/<id:user_id>/evaluate", methods=["GET", "POST"])
 def evaluate(user_id: int) -> Response | str:
     """A periodic evaluation of a team member: colleague evaluation and work performance."""
     person = people.team_member(current_user, user_id) or abort(404)
