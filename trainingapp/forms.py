@@ -176,14 +176,22 @@ class AssignForm(FlaskForm):
         kind, slug = self.target
         return text_in(self.titles[kind][slug])
 
-    def warn(self, existing: list[Assignment], today: date) -> bool:
-        """After validation: whether to show warnings and ask for confirmation instead of
-        assigning (a past due date; ``existing`` assignments of the same thing)."""
-        self.existing = existing
-        self.past_due = str(PAST_DUE % {"due": day(self.due.data)}) if self.due.data < today else None
-        if not (self.past_due or self.existing):
+    def ready(self) -> bool:
+        """Sent, valid, and nothing to warn about, or the warnings shown were confirmed: a
+        past due date, people who have the same thing already (kept in ``existing`` and
+        ``past_due`` for the page when it comes back)."""
+        if not self.validate_on_submit():
             return False
-        return self.confirm.data != self.warned_about
+        self.existing = assignments.already_assigned(self.chosen, *self.target)
+        today = assignments.today(utcnow())
+        self.past_due = str(PAST_DUE % {"due": day(self.due.data)}) if self.due.data < today else None
+        return not (self.past_due or self.existing) or self.confirm.data == self.warned_about
+
+    def apply(self, actor: User) -> Assigned:
+        """Assign as shown: to those who have it already, the new date (they were shown
+        and it was confirmed)."""
+        return assignments.assign(actor, self.chosen, *self.target, self.due.data,
+                                  self.note.data, replace=True)
 
     @property
     def existing_people(self) -> list[tuple[User, Assignment]]:

@@ -66,10 +66,8 @@ def assign() -> Response | str:
     """Assign a module, a call or a track to members of one's own team."""
     members = people.team_members(current_user)
     form = TeamAssignForm(members, assignments.targets())
-    if form.validate_on_submit() and not form.warn(
-            assignments.already_assigned(form.chosen, *form.target), assignments.today(utcnow())):
-        done = assignments.assign(current_user, form.chosen, *form.target, form.due.data,
-                                  form.note.data, replace=True)  # shown, and confirmed
+    if form.ready():
+        done = form.apply(current_user)
         unit_of_work.commit()
         flash(form.assigned(done), "success")
         return redirect(url_for(".index"))
