@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import CertificateSource, Position, Role, User, utcnow
-from trainingapp.services import certification
+from trainingapp.services import api_tokens, certification
 
 
 @pytest.fixture
@@ -127,6 +127,23 @@ def test_admins_create_a_token_shown_once_and_revoke_it(app, client, make_user):
     assert client.get("/api/v1/clearance/T0001",
                       headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 
+
+
+def test_a_token_form_without_a_name_or_with_a_taken_one_says_so_and_adds_nothing(
+        app, client, make_user):
+    admin = make_user(roles=(Role.ADMIN,))
+    login(client, admin.employee_no)
+    token = csrf_token(client, "/admin/tokens")
+    client.post("/admin/tokens", data={"csrf_token": token, "name": "roster"})
+    for data, message in (({}, "Name the system that will use the token."),
+                          ({"name": "  "}, "Name the system that will use the token."),
+                          ({"name": " roster "}, "A token with this name exists already")):
+        reply = client.post("/admin/tokens", data={"csrf_token": token, **data})
+        assert reply.status_code == 422 and message in reply.get_data(as_text=True), data
+    unknown = client.post("/admin/tokens", data={"csrf_token": token, "revoke": "nobody"})
+    assert unknown.status_code == 404
+    with app.app_context():
+        assert [(t.name, t.revoked_at) for t in api_tokens.all_tokens()] == [("roster", None)]
 
 def test_no_banner_for_positions_that_need_no_certificate(client, login_as, tracks, app):
     with app.app_context():

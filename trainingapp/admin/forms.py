@@ -179,7 +179,14 @@ class SupervisorsForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    """Create a token for a system (``name``), or revoke one (``revoke``: its name)."""
+    """Create a token for a system, by its name."""
 
-    name = StringField(validators=[AtMost(64, _l("The token’s name"))])
-    revoke = StringField()
+    name = StringField(filters=[stripped], validators=[
+        DataRequired(_l("Name the system that will use the token.")),
+        AtMost(64, _l("The token’s name"))])
+
+
+class RevokeTokenForm(FlaskForm):
+    """Revoke a token, by its name."""
+
+    revoke = StringField(validators=[DataRequired(), AtMost(64, _l("The token’s name"))])

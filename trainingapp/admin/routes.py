@@ -22,6 +22,7 @@ from trainingapp.admin.forms import (
     NewPositionForm,
     NewTeamForm,
     PositionForm,
+    RevokeTokenForm,
     SupervisorsForm,
     TeamForm,
     TokenForm,
@@ -78,24 +79,34 @@ def resolve_report(report_id: int) -> Response:
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
-def tokens() -> str:
+def tokens() -> Response | tuple[str, int]:
     """API tokens for rostering systems: create (shown once), list, revoke."""
+    revoking = RevokeTokenForm()
+    if revoking.revoke.raw_data:  # a Revoke button of the list
+        return _revoke_token(revoking)
     form = TokenForm()
-    shown = None
+    shown, status = None, 200
     if form.validate_on_submit():
-        if form.revoke.data:
-            api_tokens.revoke(form.revoke.data, utcnow(), current_user)
+        if api_tokens.named(form.name.data) is None:
+            _token, shown = api_tokens.create(form.name.data, actor=current_user)
             unit_of_work.commit()
-            flash(_("Token revoked."), "success")
         else:
-            try:
-                _token, shown = api_tokens.create(form.name.data, actor=current_user)
-            except ValueError as error:
-                flash(str(error), "error")
-            else:
-                unit_of_work.commit()
+            form.name.errors.append(_("A token with this name exists already: choose another."))
+    if form.errors:
+        status = 422
     return render_template("admin/tokens.html", tokens=api_tokens.all_tokens(), shown=shown,
-                           form=form)
+                           form=form), status
+
+
+def _revoke_token(form: RevokeTokenForm) -> Response:
+    if not form.validate():
+        abort(400)
+    if api_tokens.named(form.revoke.data) is None:
+        abort(404)
+    api_tokens.revoke(form.revoke.data, utcnow(), current_user)
+    unit_of_work.commit()
+    flash(_("Token revoked."), "success")
+    return redirect(url_for(".tokens"))
 
 
 # --- teams and positions: create, rename in both languages, deactivate, supervisors --------

@@ -24,7 +24,7 @@ def _hash(token: str) -> str:
 def create(name: str, scopes: Sequence[str] = SCOPES, actor: User | None = None) -> tuple[ApiToken, str]:
     """A new token; the plain token is returned this once and never stored."""
     name = name.strip()
-    if not name or db.session.scalar(select(ApiToken).where(ApiToken.name == name)):
+    if not name or named(name):
         raise ValueError(f"a token named {name!r} exists already" if name else "name required")
     unknown = set(scopes) - set(SCOPES)
     if unknown:
@@ -36,6 +36,10 @@ def create(name: str, scopes: Sequence[str] = SCOPES, actor: User | None = None)
     db.session.flush()
     audit.record("api_token_created", actor=actor, token=name, scopes=list(scopes))
     return token, plain
+
+
+def named(name: str) -> ApiToken | None:
+    return db.session.scalar(select(ApiToken).where(ApiToken.name == name))
 
 
 def find(plain: str) -> ApiToken | None:
@@ -51,7 +55,7 @@ def all_tokens() -> Sequence[ApiToken]:
 
 
 def revoke(name: str, now: datetime, actor: User | None = None) -> ApiToken:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.name == name))
+    token = named(name)
     if token is None:
         raise ValueError(f"no token named {name!r}")
     if token.revoked_at is None:
