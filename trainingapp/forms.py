@@ -86,7 +86,7 @@ def parse_day(text: str) -> date | None:
         pass
     try:
         found = parse_date(text, locale=get_locale(), format="short")
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # a year past 2**31 overflows
         return None
 
     def same(numbers: list[int]) -> list[int]:  # the year written with 2 or 4 digits

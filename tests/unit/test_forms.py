@@ -53,3 +53,17 @@ def test_no_template_reads_the_request_form():
     readers = [path.relative_to(templates).as_posix() for path in sorted(templates.rglob("*.html"))
                if "request.form" in path.read_text()]
     assert readers == []
+
+
+def test_a_day_with_an_impossible_year_is_no_day_not_an_error():
+    from flask import Flask
+    from flask_babel import Babel
+
+    from trainingapp.forms import parse_day
+
+    app = Flask(__name__)
+    Babel(app)
+    with app.test_request_context():
+        assert parse_day("12/15/2026").isoformat() == "2026-12-15"
+        for text in ("12/15/" + "9" * 30, "99999999999/1/1", "2026-02-30", "1/1/"):
+            assert parse_day(text) is None, text
