@@ -209,6 +209,21 @@ def test_observation_notes_over_the_limit_are_refused_and_kept(app, client, make
         assert db.session.scalar(select(Observation)) is None
 
 
+@pytest.mark.parametrize("rating", ["²", "-1", "5", "a", "9" * 30])
+def test_a_rating_off_the_scale_is_refused_not_taken_for_not_observed(app, client, make_user,
+                                                                      calls_loaded, rating):
+    mine = make_user(team="t1")
+    login(client, make_user(roles=(Role.SUPERVISOR,), supervises="t1").employee_no)
+    path = f"/supervisor/people/{mine.id}/observe"
+    refused = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                      "rating-opening": "4", "rating-empathy": rating,
+                                      "notes": "kept"})
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Choose a rating on the scale" in shown and "kept" in shown
+    with app.app_context():
+        assert db.session.scalar(select(Observation)) is None
+
 @pytest.mark.parametrize("choice", ["²", "١", "-1", "a", "1" * 30])
 def test_a_choice_that_is_no_number_is_refused_and_says_nothing(app, client, login_as,
                                                                  calls_loaded, choice):

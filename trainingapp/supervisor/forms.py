@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Regexp
 
+from trainingapp.converters import BadNumber, number
 from trainingapp.forms import AssignForm, AtMost, as_text, stripped
 from trainingapp.models import User
 from trainingapp.queries import rosters
@@ -58,9 +59,14 @@ class EvaluationForm(FlaskForm):
 
 
 def _rating(value: str | None) -> int | None:
-    """A rating on the scale, or None: not observed (or not a rating)."""
-    text = value or ""
-    return int(text) if text.isdigit() and int(text) <= observations.RATING_MAX else None
+    """A rating on the scale, or None: not observed. Anything else is refused (a filter's
+    ValueError is the field's error), never taken for "not observed"."""
+    if not value:
+        return None
+    try:
+        return number(value, high=observations.RATING_MAX)
+    except BadNumber:
+        raise ValueError(_l("Choose a rating on the scale, or “not observed”.")) from None
 
 
 class ObservationForm(FlaskForm):

@@ -88,7 +88,7 @@ def roster() -> Response | str:
 
 
 @bp.route("/people/<id:user_id>/observe", methods=["GET", "POST"])
-def observe(user_id: int) -> Response | str:
+def observe(user_id: int) -> Response | tuple[str, int]:
     """Score a real or shadowed call of a member of one's own team on the rubric."""
     person = people.team_member(current_user, user_id) or abort(404)
     rubric = next(iter(observations.rubrics()), None) or abort(404)
@@ -101,7 +101,7 @@ def observe(user_id: int) -> Response | str:
         return redirect(url_for("records.show", user_id=person.id))
     return render_template("supervisor/observe.html", person=person, rubric=rubric.content,
                            form=form, scale=range(observations.RATING_MAX + 1),
-                           notes_max=NOTES_MAX)
+                           notes_max=NOTES_MAX), 422 if form.is_submitted() else 200
 
 
 @bp.route("/people/<id:user_id>/evaluate", methods=["GET", "POST"])
