@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app trainingapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install translations messages db clean
+.PHONY: run test fuzz bench install translations messages db clean
 
 run: install translations db
 	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl+C stops)"
@@ -19,6 +19,12 @@ test: install translations
 	else \
 		echo "PostgreSQL run skipped: TRAININGAPP_TEST_DATABASE_URL is not set."; \
 	fi
+
+# The property-based suites (hypothesis) with many more random examples than `make test`
+# runs: every route of the URL map and the clearance API. FUZZ_ARGS="--db=postgresql" for
+# PostgreSQL (with TRAININGAPP_TEST_DATABASE_URL).
+fuzz: install translations
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/views/test_fuzz_routes.py tests/views/test_api_fuzz.py $(FUZZ_ARGS)
 
 # Benchmarks under gunicorn (see bench/run.py); BENCH_ARGS="--full" for 10k/100k staff.
 # PostgreSQL too when TRAININGAPP_BENCH_POSTGRES_URL names a server (a database is made).

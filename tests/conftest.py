@@ -8,6 +8,8 @@ TRAININGAPP_TEST_DATABASE_URL is set). The schema comes from the migrations, nev
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -19,7 +21,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import Connection, MetaData, event, text
+from hypothesis import HealthCheck, settings
+from sqlalchemy import Connection, MetaData, event, select, text
 
 from trainingapp import create_app
 from trainingapp.caches import process_cache
@@ -31,6 +34,15 @@ from trainingapp.services import accounts
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+# Property-based tests (hypothesis): "ci", the default, is small and derandomised so that
+# `make test` is quick and repeatable; `make fuzz` loads "fuzz", many more random examples.
+settings.register_profile("ci", max_examples=4, derandomize=True, database=None,
+                          deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("fuzz", max_examples=60, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -115,6 +127,30 @@ def audit_log_unlocked(conn: Connection) -> Iterator[None]:
     yield
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return repr(value)
+
+
+def table_snapshot(tables: MetaData | None = None) -> dict[str, dict[str, object]]:
+    """Per table: its row count and a checksum of each column, rows in primary key order.
+    Without ``tables``, every table the database holds (reflected)."""
+    if tables is None:
+        tables = MetaData()
+        tables.reflect(db.engine)
+    found: dict[str, dict[str, object]] = {}
+    with db.engine.connect() as conn:
+        for name, table in tables.tables.items():
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = conn.execute(select(table).order_by(*order)).all()
+            found[name] = {"#rows": len(rows)} | {
+                column.name: hashlib.sha256("\x1f".join(
+                    _value(row[i]) for row in rows).encode()).hexdigest()[:16]
+                for i, column in enumerate(table.columns)}
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from tests.conftest import sync_fixture_bank
 from trainingapp.extensions import db
@@ -36,8 +36,7 @@ def test_the_api_keeps_to_its_document(api_schema, app):  # type: ignore[no-unty
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(parent=settings.default, max_examples=max(40, settings.default.max_examples))
         def check(case):  # type: ignore[no-untyped-def]
             seen.append(case.call_and_validate(headers=headers).status_code)
 
