@@ -2,6 +2,7 @@
 
     make bench                       # quick mode (SQLite, and PostgreSQL when configured)
     make bench BENCH_ARGS="--full"   # 10k and 100k staff, longer runs
+    make bench BENCH_ARGS="--scale 100000"   # operator scale: bench/scale.py
 
 For each database the harness builds a fresh data set (`flask demo generate`), starts the
 app under gunicorn with deploy/gunicorn.conf.py, and drives it with an asyncio HTTP client:
@@ -36,6 +37,8 @@ from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import scale as scale_run  # noqa: E402  (bench/scale.py, beside this file)
 
 from trainingapp import create_app  # noqa: E402
 from trainingapp.config import config_from_env  # noqa: E402
@@ -688,10 +691,52 @@ async def bench_database(kind: str, mode: Mode, workers: int, workdir: Path) -> 
     return run
 
 
+def write_files(report: dict[str, Any] | None = None, scale: dict[str, Any] | None = None) -> str:
+    """results.json (quick/full) and scale.json (--scale), and summary.md from both: a run
+    of one mode keeps the other's last figures."""
+    files = {"report": ROOT / "bench" / "results.json", "scale": ROOT / "bench" / "scale.json"}
+    for data, path in ((report, files["report"]), (scale, files["scale"])):
+        if data is not None:
+            path.write_text(json.dumps(data, indent=2) + "\n")
+    report = json.loads(files["report"].read_text()) if files["report"].exists() else None
+    scale = json.loads(files["scale"].read_text()) if files["scale"].exists() else None
+    parts = ([write_summary(report)] if report else []) + (
+        ["\n".join(scale_run.summary_lines(scale))] if scale else [])
+    summary = "\n".join(parts)
+    (ROOT / "bench" / "summary.md").write_text(summary + "\n")
+    return summary
+
+
+def run_scale(args: argparse.Namespace, kinds: list[str], workdir: Path) -> dict[str, Any]:
+    scale: dict[str, Any] = {"staff": args.scale, "machine": machine(),
+                             "workers": args.workers, "databases": {}}
+    for kind in kinds:
+        if args.reuse:
+            url = args.reuse
+        else:
+            print(f"== {kind}: preparing {args.scale} staff", flush=True)
+            url = fresh_database(kind, f"bench_scale_{args.scale}", workdir)
+            prepare(url, args.scale, 0)
+        print(f"== {kind}: pages at {args.scale} staff", flush=True)
+        who = scale_run.people_to_sign_in(url)
+        run = {"pages": asyncio.run(scale_run.run_pages(url, args.workers, workdir, who))}
+        print(f"== {kind}: flask notify send", flush=True)
+        run["reminders"] = scale_run.run_reminders(url)
+        run["verdicts"] = scale_run.verdicts(run)
+        scale["databases"][kind] = run
+    return scale
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="10k/100k staff, 15 s runs")
+    parser.add_argument("--scale", type=int, metavar="STAFF",
+                        help="operator scale: time HR, supervisor, analysis and audit pages, "
+                             "exports and the reminder job at this many staff (bench/scale.py)")
+    parser.add_argument("--reuse", metavar="URL",
+                        help="with --scale and one --db: a database already filled by "
+                             "flask demo generate, instead of building one (it is written to)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default=None,
                         help="default: both when TRAININGAPP_BENCH_POSTGRES_URL is set")
@@ -700,18 +745,27 @@ def main() -> None:
     kinds = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["sqlite", "postgresql"],
              None: ["sqlite", "postgresql"] if os.environ.get("TRAININGAPP_BENCH_POSTGRES_URL")
              else ["sqlite"]}[args.db]
-    report: dict[str, Any] = {"mode": mode.name, "machine": machine(), "workers": args.workers,
-                              "databases": {}}
+    if args.reuse and (not args.scale or len(kinds) != 1 or args.db is None):
+        parser.error("--reuse goes with --scale and one --db")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        if args.scale:
+            scale = run_scale(args, kinds, Path(tmp))
+            scale["seconds"] = round(time.monotonic() - started)
+            print(write_files(scale=scale))
+            missed = [f"{kind}: {name}: {verdict}" for kind, run in scale["databases"].items()
+                      for name, verdict in run["verdicts"].items() if verdict != "met"]
+            print(f"Done in {scale['seconds']} s.")
+            if missed:
+                raise SystemExit("Missed:\n  " + "\n  ".join(missed))
+            return
+        report: dict[str, Any] = {"mode": mode.name, "machine": machine(),
+                                  "workers": args.workers, "databases": {}}
         for kind in kinds:
             report["databases"][kind] = asyncio.run(
                 bench_database(kind, mode, args.workers, Path(tmp)))
     report["seconds"] = round(time.monotonic() - started)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2) + "\n")
-    summary = write_summary(report)
-    (ROOT / "bench" / "summary.md").write_text(summary + "\n")
-    print(summary)
+    print(write_files(report=report))
     print(f"Done in {report['seconds']} s.")
 
 
