@@ -86,14 +86,17 @@ def worker_peaks_mb(master: int) -> dict[int, float]:
 
 async def _timed(client: Client, person: Person, path: str) -> tuple[float, int, int]:
     """One GET read to its last byte (an export may be binary and large: it is counted,
-    not kept)."""
+    not kept); status 0 when no answer came."""
     started = time.perf_counter()
-    size = 0
-    async with client.http.get(client.base + path, allow_redirects=False,
-                               headers={"Cookie": f"{COOKIE}={person.cookie}"}) as response:
-        async for chunk in response.content.iter_chunked(1 << 16):
-            size += len(chunk)
-        status = response.status
+    size, status = 0, 0  # 0: no answer (e.g. gunicorn killed the worker at its timeout)
+    try:
+        async with client.http.get(client.base + path, allow_redirects=False,
+                                   headers={"Cookie": f"{COOKIE}={person.cookie}"}) as response:
+            async for chunk in response.content.iter_chunked(1 << 16):
+                size += len(chunk)
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError):
+        pass
     return (time.perf_counter() - started) * 1000, status, size
 
 
