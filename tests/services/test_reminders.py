@@ -104,6 +104,32 @@ def test_people_whose_last_reminder_is_queued_are_not_read_again(app, make_user)
         assert reminders.candidates(now, zone, tracks) == [soon.id]
 
 
+def test_people_whose_assignments_are_completed_are_not_read(app, make_user):
+    """Past due, but its track is held by a current certificate: done (as the rule finds
+    from the results), so nothing to remind of; the same with the certificate expired or
+    revoked, overdue."""
+    sync_fixture_bank(app, "cert_bank")
+    held, lapsed, revoked = make_user("RH01"), make_user("RH02"), make_user("RH03")
+    with app.app_context():
+        now = utcnow()
+        track = db.session.scalar(select(Track).where(Track.slug == "hotline-agent"))
+        for person, expires_at, revoked_at in ((held, now + 100 * DAY, None),
+                                               (lapsed, now - DAY, None),
+                                               (revoked, now + 100 * DAY, now - DAY)):
+            db.session.execute(delete(Assignment).where(Assignment.user_id == person.id))
+            assignments.assign(None, [db.session.get(User, person.id)], "track",
+                               "hotline-agent", assignments.today(now) - 10 * DAY)
+            db.session.add(Certification(user_id=person.id, track_id=track.id,
+                                         source=CertificateSource.EARNED,
+                                         valid_from=now - 200 * DAY, expires_at=expires_at,
+                                         revoked_at=revoked_at))
+        db.session.commit()
+        tracks = db.session.scalars(select(Track.content)).all()
+        assert reminders.candidates(now, assignments.zone(), tracks) == [lapsed.id, revoked.id]
+        queued = reminders.queue_due(now, unit_of_work.commit)
+        assert queued == Counter(overdue=2, expired=1)
+
+
 def test_an_expired_certificate_gets_the_one_reminder_that_applies(app, make_user):
     sync_fixture_bank(app, "cert_bank")
     person = make_user("RX01")

@@ -9,12 +9,25 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import String, cast, exists, literal, select, union
+from sqlalchemy import String, and_, cast, exists, literal, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, Certification, Notification, Track, User
+from trainingapp.models import (
+    Assignment,
+    AssignmentKind,
+    AttemptStatus,
+    Call,
+    CallRun,
+    CallRunStatus,
+    Certification,
+    Module,
+    Notification,
+    QuizAttempt,
+    Track,
+    User,
+)
 from trainingapp.rules import reminders as rules
 from trainingapp.rules.certification import Certificate
 from trainingapp.services import assignments
@@ -58,11 +71,11 @@ def _last_queued(subject: str, user_id: Any, subject_id: Any) -> Any:
 def candidates(now: datetime, zone: tzinfo,
                tracks: Iterable[Mapping[str, Any]]) -> Sequence[int]:
     """Active people who may have a reminder due, in id order, chosen in SQL: an assignment
-    due soon or overdue, or a certificate (not revoked) near or past its end, whose last
-    notice is not queued yet. Whether each is done, renewed or reminded is decided per
-    chunk."""
+    due soon or overdue, not completed, whose last notice is not queued yet; or a
+    certificate (not revoked) near or past its end whose last notice is not queued yet.
+    Whether each is due, renewed or reminded already is decided per chunk."""
     due = select(Assignment.user_id).where(
-        Assignment.due_on < rules.due_soon_before(now, zone),
+        _due(now, zone), ~_completed(now),
         ~_last_queued("assignment", Assignment.user_id, Assignment.id))
     ending = select(Certification.user_id).where(
         Certification.revoked_at.is_(None),
@@ -73,12 +86,37 @@ def candidates(now: datetime, zone: tzinfo,
         .order_by(User.id)).all()
 
 
+def _due(now: datetime, zone: tzinfo) -> Any:
+    """An assignment due soon or overdue (the rule's own boundary)."""
+    return Assignment.due_on < rules.due_soon_before(now, zone)
+
+
+def _completed(now: datetime) -> Any:
+    """In SQL, an assignment that ``rules.assignments.status`` finds completed: its module's
+    quiz or its call passed, or its track held by a current certificate (``is_current``)."""
+    a = Assignment
+    quiz = exists().where(
+        QuizAttempt.user_id == a.user_id, QuizAttempt.module_id == Module.id,
+        Module.slug == a.target, QuizAttempt.status != AttemptStatus.IN_PROGRESS,
+        QuizAttempt.passed.is_(True))
+    call = exists().where(
+        CallRun.user_id == a.user_id, CallRun.call_id == Call.id, Call.slug == a.target,
+        CallRun.status == CallRunStatus.FINISHED, CallRun.passed.is_(True))
+    held = exists().where(
+        Certification.user_id == a.user_id, Certification.track_id == Track.id,
+        Track.slug == a.target, Certification.valid_from <= now,
+        or_(Certification.revoked_at.is_(None), Certification.revoked_at > now),
+        or_(Certification.expires_at.is_(None), Certification.expires_at > now))
+    return or_(and_(a.kind == AssignmentKind.MODULE, quiz),
+               and_(a.kind == AssignmentKind.CALL, call),
+               and_(a.kind == AssignmentKind.TRACK, held))
+
+
 def _assignments_due(chunk: Sequence[int], now: datetime, zone: tzinfo) -> list[rules.Reminder]:
     """The chunk's people with an assignment due soon or overdue, with all their
     assignments' statuses (from their results)."""
-    people = db.session.scalars(select(User).where(User.id.in_(chunk), User.id.in_(
-        select(Assignment.user_id).where(Assignment.due_on < rules.due_soon_before(now, zone))
-    ))).all()
+    people = db.session.scalars(select(User).where(
+        User.id.in_(chunk), exists().where(Assignment.user_id == User.id, _due(now, zone)))).all()
     due = []
     for views in assignments.for_people(people, now).values():
         for view in views:
