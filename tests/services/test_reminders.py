@@ -130,6 +130,26 @@ def test_people_whose_assignments_are_completed_are_not_read(app, make_user):
         assert queued == Counter(overdue=2, expired=1)
 
 
+def test_people_whose_certificates_are_renewed_are_not_read(app, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    renewed, lapsed = make_user("RN01"), make_user("RN02")
+    with app.app_context():
+        now = utcnow()
+        track = db.session.scalar(select(Track).where(Track.slug == "hotline-agent"))
+        db.session.execute(delete(Assignment))  # nothing but the certificates
+        for person, ends in ((renewed, (now - 100 * DAY, now + 265 * DAY)),
+                             (lapsed, (now - 100 * DAY,))):
+            start = now - 465 * DAY
+            for end in ends:
+                db.session.add(Certification(user_id=person.id, track_id=track.id,
+                                             source=CertificateSource.EARNED,
+                                             valid_from=start, expires_at=end))
+                start = end
+        db.session.commit()
+        tracks = db.session.scalars(select(Track.content)).all()
+        assert reminders.candidates(now, assignments.zone(), tracks) == [lapsed.id]
+
+
 def test_an_expired_certificate_gets_the_one_reminder_that_applies(app, make_user):
     sync_fixture_bank(app, "cert_bank")
     person = make_user("RX01")

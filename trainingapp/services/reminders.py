@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import String, and_, cast, exists, literal, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
@@ -72,14 +73,15 @@ def candidates(now: datetime, zone: tzinfo,
                tracks: Iterable[Mapping[str, Any]]) -> Sequence[int]:
     """Active people who may have a reminder due, in id order, chosen in SQL: an assignment
     due soon or overdue, not completed, whose last notice is not queued yet; or a
-    certificate (not revoked) near or past its end whose last notice is not queued yet.
+    certificate (not revoked, nor outlasted by a later one) near or past its end whose last
+    notice is not queued yet.
     Whether each is due, renewed or reminded already is decided per chunk."""
     due = select(Assignment.user_id).where(
         _due(now, zone), ~_completed(now),
         ~_last_queued("assignment", Assignment.user_id, Assignment.id))
     ending = select(Certification.user_id).where(
         Certification.revoked_at.is_(None),
-        Certification.expires_at <= rules.notices_until(tracks, now),
+        Certification.expires_at <= rules.notices_until(tracks, now), ~_outlasted(),
         ~_last_queued("certificate", Certification.user_id, Certification.id))
     return db.session.scalars(select(User.id).where(
         User.is_active.is_(True), User.id.in_(union(due, ending).scalar_subquery()))
@@ -110,6 +112,15 @@ def _completed(now: datetime) -> Any:
     return or_(and_(a.kind == AssignmentKind.MODULE, quiz),
                and_(a.kind == AssignmentKind.CALL, call),
                and_(a.kind == AssignmentKind.TRACK, held))
+
+
+def _outlasted() -> Any:
+    """In SQL, a certificate that a later one ``rules.reminders.outlasts``."""
+    later = aliased(Certification)
+    return exists().where(
+        later.user_id == Certification.user_id, later.track_id == Certification.track_id,
+        later.id != Certification.id, later.revoked_at.is_(None),
+        or_(later.expires_at.is_(None), later.expires_at > Certification.expires_at))
 
 
 def _assignments_due(chunk: Sequence[int], now: datetime, zone: tzinfo) -> list[rules.Reminder]:
