@@ -133,3 +133,10 @@ def test_an_expired_certificate_gets_the_expiry_notice_alone():
     assert for_certificates([held(1, end - 365 * DAY, end)], NOW) == [
         Reminder(3, "expired", "certificate:1:expired",
                  {"certificate": "CODE1", "expires": end.isoformat()})]
+
+
+def test_the_command_has_words_for_every_kind_of_reminder():
+    from trainingapp.cli import REMINDER_WORDS
+    from trainingapp.rules.reminders import KINDS
+
+    assert tuple(REMINDER_WORDS) == KINDS
