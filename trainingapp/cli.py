@@ -38,7 +38,7 @@ team_cli = AppGroup("team", help="Teams: create, rename, deactivate.")
 position_cli = AppGroup("position", help="Positions: create, rename, deactivate.")
 
 
-def _by_code(model: type[Position] | type[Team], code: str | None):  # type: ignore[no-untyped-def]
+def _by_code(model: type[Position | Team], code: str | None):  # type: ignore[no-untyped-def]
     if code is None:
         return None
     row = db.session.scalar(select(model).where(model.code == code))
@@ -223,19 +223,32 @@ def clearance_check(employee_no: str) -> None:
             click.echo(f"    missing: {requirement_sentence(item)}")
 
 
+# What ``notify send`` queued, by kind, in the order a person meets them (the CLI speaks
+# English).
+REMINDER_WORDS = {"due_soon": "due soon", "overdue": "overdue",
+                  "window_open": "renewal window open", "expiring_30": "expiring within 30 days",
+                  "expiring_7": "expiring within 7 days", "expired": "expired"}
+
+
 @notify_cli.command("send")
 def notify_send() -> None:
     """Queue what is due (assignments due soon or overdue, renewal windows, expiring and
     expired certificates) and send it: by email through TRAININGAPP_SMTP_URL to people who
-    want email, otherwise in the app only. Never the same reminder twice (cron)."""
+    want email, otherwise in the app only. Never the same reminder twice (cron); a chunk
+    of people at a time, each committed, so a run stopped midway resumes where it stopped;
+    safe beside a run on another instance."""
     from trainingapp.wording import names_for, text_for
 
+    started = time.monotonic()
     now = utcnow()
-    queued = reminders.queue_due(now)
+    queued = reminders.queue_due(now, unit_of_work.commit)
     emailed, in_app = notifications.deliver(now, text_for, names_for,
-                                            notifications.smtp_mailer())
-    unit_of_work.commit()
-    click.echo(f"Queued {queued}; emailed {emailed}; in the app only {in_app}.")
+                                            notifications.smtp_mailer(), unit_of_work.commit)
+    kinds = ", ".join(f"{queued[kind]:,} {words}" for kind, words in REMINDER_WORDS.items()
+                      if queued[kind])
+    click.echo(f"Queued {queued.total():,} reminder(s){f': {kinds}' if kinds else ''}.")
+    click.echo(f"Emailed {emailed:,}; in the app only {in_app:,}; "
+               f"took {time.monotonic() - started:.1f} s.")
 
 
 @users_cli.command("import")

@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import Notification, User
+
 
 def notify(user_id: int, kind: str, ref: str, now: datetime, detail: dict[str, Any]) -> bool:
     """Queue a notification unless the same one (``ref``) exists already."""
@@ -71,30 +73,56 @@ def smtp_mailer() -> Mailer | None:
 Wording = Callable[[Notification, str, Any], str]
 
 
+DELIVERY_CHUNK = 1000  # notifications claimed, sent and committed together
+
+
 def deliver(now: datetime, text_for: Wording, names_for: Callable[[list[Notification]], Any],
-            mailer: Mailer | None) -> tuple[int, int]:
+            mailer: Mailer | None,
+            chunk_sent: Callable[[], None] = lambda: None) -> tuple[int, int]:
     """Email what is waiting to people who want email and have an address, each in their
-    own language; the rest is marked delivered in the app only. Returns (emailed,
-    in_app_only)."""
-    waiting = db.session.execute(
-        select(Notification, User).join(User, User.id == Notification.user_id)
-        .where(Notification.delivered_at.is_(None))).all()
-    mailed = [(note, person) for note, person in waiting
-              if mailer is not None and person.email and person.wants_email]
-    names = names_for([note for note, _person in mailed])
+    own language; the rest is marked delivered in the app only. A chunk at a time, calling
+    ``chunk_sent`` after each (the command commits there). Each chunk is claimed before
+    it is sent (marked delivered where still waiting, in the transaction that sends it):
+    another instance sending at the same moment waits for that and skips what this one
+    claimed. Returns (emailed, in_app_only)."""
     emailed = in_app = 0
-    for note, person in waiting:
-        if mailer is not None and person.email and person.wants_email:
-            text = text_for(note, person.language, names)
-            message = EmailMessage()
-            message["To"] = person.email
-            message["From"] = current_app.config.get("MAIL_FROM", "training@localhost")
-            message["Subject"] = text
-            message.set_content(text)
-            mailer(message)
-            note.emailed = True
-            emailed += 1
-        else:
-            in_app += 1
-        note.delivered_at = now
+    after = 0
+    while ids := db.session.scalars(
+            select(Notification.id).where(Notification.delivered_at.is_(None),
+                                          Notification.id > after)
+            .order_by(Notification.id).limit(DELIVERY_CHUNK)).all():
+        after = ids[-1]
+        unit_of_work.writing()  # SQLite: the write lock from the claim to the commit
+        claimed = db.session.scalars(
+            update(Notification).where(Notification.id.in_(ids),
+                                       Notification.delivered_at.is_(None))
+            .values(delivered_at=now).returning(Notification.id)
+            .execution_options(synchronize_session=False)).all()
+        mailed = _send(claimed, text_for, names_for, mailer) if mailer and claimed else []
+        if mailed:
+            db.session.execute(update(Notification).where(Notification.id.in_(mailed))
+                               .values(emailed=True)
+                               .execution_options(synchronize_session=False))
+        emailed, in_app = emailed + len(mailed), in_app + len(claimed) - len(mailed)
+        chunk_sent()
     return emailed, in_app
+
+
+def _send(claimed: Sequence[int], text_for: Wording,
+          names_for: Callable[[list[Notification]], Any], mailer: Mailer) -> list[int]:
+    """Email those of these notifications whose person wants email and has an address;
+    returns their ids."""
+    waiting = db.session.execute(
+        select(Notification, User.email, User.language).join(User, User.id == Notification.user_id)
+        .where(Notification.id.in_(claimed), User.wants_email.is_(True),
+               User.email.is_not(None), User.email != "")).all()
+    names = names_for([note for note, _email, _language in waiting])
+    for note, email, language in waiting:
+        text = text_for(note, language, names)
+        message = EmailMessage()
+        message["To"] = email
+        message["From"] = current_app.config.get("MAIL_FROM", "training@localhost")
+        message["Subject"] = text
+        message.set_content(text)
+        mailer(message)
+    return [note.id for note, _email, _language in waiting]
