@@ -30,14 +30,9 @@ SATISFACTION_ERRORS = {  # what is wrong with a row of a satisfaction file, by i
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "").strip()[:64]
-    now = utcnow()
-    module_rates, call_rates = reports.pass_rates()
     return render_template(
-        "hr/index.html", headcount=people.headcount_by_position(), teams=people.teams_count(),
-        q=query, found=people.search_users(query, 1, per_page=20) if query else None,
-        share=reports.certified_share(now), expiring=reports.expiring_per_month(now),
-        module_rates=module_rates, call_rates=call_rates,
-    )
+        "hr/index.html", overview=reports.overview(utcnow()), q=query,
+        found=people.search_users(query, 1, per_page=20) if query else None)
 
 
 @bp.route("/assign", methods=["GET", "POST"])

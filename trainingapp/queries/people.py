@@ -35,23 +35,6 @@ def team_members(supervisor: User) -> Sequence[User]:
     ).all()
 
 
-def headcount_by_position() -> Sequence[tuple[Position | None, int, int]]:
-    """(position, active staff, inactive staff) for every position, aggregated in SQL."""
-    rows = db.session.execute(
-        select(
-            User.position_id,
-            func.count().filter(User.is_active.is_(True)),
-            func.count().filter(User.is_active.is_(False)),
-        ).group_by(User.position_id)
-    ).all()
-    positions = {p.id: p for p in db.session.scalars(select(Position))}
-    return [(positions.get(pid), active, inactive) for pid, active, inactive in rows]
-
-
-def teams_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Team)) or 0
-
-
 def search_users(query: str, page: int, per_page: int = 50) -> Pagination:
     stmt = select(User).options(joinedload(User.team), joinedload(User.position), with_roles())
     if query:
