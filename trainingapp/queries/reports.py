@@ -140,19 +140,22 @@ def expiring_per_month(now: datetime, months: int = MONTHS) -> list[Bar]:
 
 
 def pass_rates() -> tuple[list[Bar], list[Bar]]:
-    """Share of finished quiz attempts and practice calls that passed, per module and call."""
-    passed = func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0))
+    """Share of finished quiz attempts and practice calls that passed, per module and call:
+    each counted from the attempts' (module, status, passed) index alone, then named."""
+    attempts = (select(QuizAttempt.module_id, func.count().label("n"),
+                       func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("ok"))
+                .where(QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+                .group_by(QuizAttempt.module_id).subquery("attempts"))
     modules = db.session.execute(
-        select(Module.title, func.count(QuizAttempt.id), passed)
-        .join(QuizAttempt, and_(QuizAttempt.module_id == Module.id,
-                                QuizAttempt.status != AttemptStatus.IN_PROGRESS))
-        .group_by(Module.id).order_by(Module.position)).all()  # title depends on the id
-    run_passed = func.sum(case((CallRun.passed.is_(True), 1), else_=0))
+        select(Module.title, attempts.c.n, attempts.c.ok)
+        .join(attempts, attempts.c.module_id == Module.id).order_by(Module.position)).all()
+    runs = (select(CallRun.call_id, func.count().label("n"),
+                   func.sum(case((CallRun.passed.is_(True), 1), else_=0)).label("ok"))
+            .where(CallRun.status == CallRunStatus.FINISHED)
+            .group_by(CallRun.call_id).subquery("runs"))
     calls = db.session.execute(
-        select(Call.title, func.count(CallRun.id), run_passed)
-        .join(CallRun, and_(CallRun.call_id == Call.id,
-                            CallRun.status == CallRunStatus.FINISHED))
-        .group_by(Call.id).order_by(Call.slug)).all()
+        select(Call.title, runs.c.n, runs.c.ok)
+        .join(runs, runs.c.call_id == Call.id).order_by(Call.slug)).all()
     return ([Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in modules],
             [Bar(title, 100 * (ok or 0) / n, n) for title, n, ok in calls])
 
