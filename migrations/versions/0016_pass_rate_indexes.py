@@ -9,7 +9,6 @@ Create Date: 2026-12-01 17:20:00
 """
 from alembic import op
 
-
 revision = '0016_pass_rate_indexes'
 down_revision = '0015_sessions'
 branch_labels = None
