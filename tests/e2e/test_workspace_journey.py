@@ -102,3 +102,21 @@ def test_hr_assigns_a_call_to_a_team_found_by_searching(page, live_app):
         members = set(db.session.scalars(select(User.id).join(Team, Team.id == User.team_id)
                                          .where(Team.code == "hotline-1")))
     assert given == members
+
+
+def test_without_script_the_team_search_loads_the_page_with_the_teams_found(
+        browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "H0001")
+        page.goto("/hr/assign")
+        page.get_by_label("Find a team by its code or name").fill("central")
+        page.get_by_label("Find a team by its code or name").press("Enter")  # not the assign form
+        expect(page).to_have_url(re.compile(r"/hr/assign\?team_q=central$"))
+        expect(page.get_by_role("status")).to_have_text(
+            "1 team matches “central”: choose it in the list.")
+        page.get_by_label("Who").select_option(label="Central business hall (hall-central)")
+    finally:
+        context.close()
