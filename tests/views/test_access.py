@@ -89,6 +89,7 @@ EXPECTED = {
     "supervisor.roster": ("/supervisor/roster", only(SUPERVISOR)),
     "supervisor.assign": ("/supervisor/assign", only(SUPERVISOR)),
     "hr.assign": ("/hr/assign", only(HR)),
+    "hr.find_teams": ("/hr/assign/teams?team_q=t", only(HR)),
     "hr.matrix_page": ("/hr/matrix", only(HR)),
     "auditlog.index": ("/audit/", CONTENT_OWNERS),
     "hr.satisfaction": ("/hr/satisfaction", only(HR)),

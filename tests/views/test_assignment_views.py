@@ -8,9 +8,17 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, login, sync_fixture_bank
+from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
 from trainingapp.extensions import db
-from trainingapp.models import Assignment, AuditEvent, Notification, Role, User, utcnow
+from trainingapp.models import (
+    Assignment,
+    AuditEvent,
+    Notification,
+    Role,
+    Team,
+    User,
+    utcnow,
+)
 from trainingapp.services import assignments, reminders
 
 CONFIRM = re.compile(r'name="confirm" value="([0-9a-f]+)"')
@@ -63,6 +71,79 @@ def test_hr_assigns_by_position(app, client, make_user):
         assert len(db.session.scalars(select(Assignment).where(
             Assignment.kind == "scenario")).all()) == 4  # three and the HR person
     assert "to 4 people, due Feb 1, 2030." in client.get("/hr/").get_data(as_text=True)
+
+
+def _teams(app, count):
+    """``count`` teams t000, t001…, named "Team t000"…; t250 also in Chinese."""
+    with app.app_context():
+        db.session.add_all(Team(code=f"t{n:03d}", name=f"Team t{n:03d}", site="Test site",
+                                name_zh="北区二五〇班" if n == 250 else "")
+                           for n in range(count))
+        db.session.commit()
+
+
+def _team_options(page):
+    return re.findall(r'<option value="team:([^"]+)"', page)
+
+
+def test_hr_finds_a_team_by_searching_and_the_page_lists_no_more_than_it_found(
+        app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    _teams(app, 300)
+    hr = make_user(roles=(Role.HR,))
+    login(client, hr.employee_no)
+    with count_queries(app) as few:
+        page = client.get("/hr/assign").get_data(as_text=True)
+    assert _team_options(page) == [f"t{n:03d}" for n in range(20)]  # not 300
+    assert "The list shows the first 20 of 300 teams: search for the one you want." in page
+    found = client.get("/hr/assign?team_q=T12").get_data(as_text=True)  # any case
+    assert _team_options(found) == [f"t12{n}" for n in range(10)]
+    assert "10 teams match “T12”: choose one in the list." in found
+    assert 'value="T12"' in found  # the search box keeps what was typed
+    assert _team_options(client.get("/hr/assign?team_q=北区").get_data(as_text=True)) == ["t250"]
+    nothing = client.get("/hr/assign?team_q=%25").get_data(as_text=True)  # "%" is no wildcard
+    assert _team_options(nothing) == [] and "No team matches “%”." in nothing
+    many = client.get("/hr/assign?team_q=Team").get_data(as_text=True)
+    assert len(_team_options(many)) == 20
+    assert "300 teams match “Team”; the list shows the first 20: type more to narrow it." in many
+    units = [Team(code=f"u{n:03d}", name=f"Unit {n}") for n in range(300)]
+    with app.app_context():
+        db.session.add_all(units)
+        db.session.commit()
+    with count_queries(app) as more:
+        client.get("/hr/assign")
+    assert len(more) == len(few)
+
+
+def test_the_team_search_answers_the_pages_script_in_the_readers_language(
+        app, client, make_user):
+    _teams(app, 300)
+    hr = make_user(roles=(Role.HR,), language="zh")
+    login(client, hr.employee_no)
+    answer = client.get("/hr/assign/teams?team_q=t25")
+    assert answer.is_json
+    assert [o["value"] for o in answer.json["options"]] == [f"team:t25{n}" for n in range(10)]
+    assert answer.json["options"][0]["label"] == "北区二五〇班 (t250)"  # its Chinese name
+    assert answer.json["options"][1]["label"] == "Team t251 (t251)"  # none: the English one
+    assert "t25" in answer.json["status"] and "10" in answer.json["status"]
+    assert "team" not in answer.json["status"].lower()  # said in Chinese
+
+
+def test_hr_assigns_to_a_team_found_and_the_choice_stays_when_the_form_comes_back(
+        app, client, make_user):
+    sync_fixture_bank(app, "cert_bank")
+    _teams(app, 300)
+    members = [make_user(f"T59{n:02d}", team="t299") for n in range(2)]
+    hr = make_user(roles=(Role.HR,))
+    login(client, hr.employee_no)
+    form = {"csrf_token": csrf_token(client, "/hr/assign?team_q=t299"),
+            "what": "module:greeting", "who": "team:t299", "due": "2020-01-31"}
+    warned = client.post("/hr/assign", data=form).get_data(as_text=True)
+    assert "is already past" in warned
+    assert '<option value="team:t299" selected>Team t299 (t299)</option>' in warned
+    done = client.post("/hr/assign", data={**form, "confirm": CONFIRM.search(warned)[1]})
+    assert done.location == "/hr/"
+    assert _given(app) == {m.id: (date(2020, 1, 31), "") for m in members}
 
 
 def test_the_team_page_shows_scores_and_where_to_coach_in_constant_queries(app, client,

@@ -1,6 +1,6 @@
 """/hr: certification status across the company."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -11,6 +11,7 @@ from trainingapp import exports, unit_of_work
 from trainingapp.auth.access import role_required
 from trainingapp.forms import UploadForm
 from trainingapp.hr.forms import GroupAssignForm
+from trainingapp.i18n import current_language
 from trainingapp.models import Role, utcnow
 from trainingapp.queries import matrix, people, reports
 from trainingapp.services import assignments, audit, evaluations, staff_import
@@ -30,27 +31,63 @@ SATISFACTION_ERRORS = {  # what is wrong with a row of a satisfaction file, by i
 @bp.get("/")
 def index() -> str:
     query = request.args.get("q", "").strip()[:64]
-    now = utcnow()
-    module_rates, call_rates = reports.pass_rates()
     return render_template(
-        "hr/index.html", headcount=people.headcount_by_position(), teams=people.teams_count(),
-        q=query, found=people.search_users(query, 1, per_page=20) if query else None,
-        share=reports.certified_share(now), expiring=reports.expiring_per_month(now),
-        module_rates=module_rates, call_rates=call_rates,
-    )
+        "hr/index.html", overview=reports.overview(utcnow()), q=query,
+        found=people.search_users(query, 1, per_page=20) if query else None)
 
 
 @bp.route("/assign", methods=["GET", "POST"])
 def assign() -> Response | str:
-    """Assign company-wide: everyone in a position or a team."""
+    """Assign company-wide: everyone in a position or a team. Teams are found by a search
+    (``?team_q=``; the page's script asks ``find_teams`` as one types): a large operator
+    has thousands."""
     form = GroupAssignForm(assignments.targets())
     if form.ready():
         done = form.apply(current_user)
         unit_of_work.commit()
         flash(form.assigned(done), "success")
         return redirect(url_for(".index"))
+    group, _sep, code = (form.who.data or "").partition(":")
+    found = people.find_teams(_team_query(), keep=code if group == "team" else "")
     return render_template("hr/assign.html", form=form, titles=form.titles,
-                           groups=people.groups(offered=True), now=utcnow())
+                           positions=people.positions(offered=True), found=found,
+                           teams=_team_choices(found), said=_teams_said(found), now=utcnow())
+
+
+@bp.get("/assign/teams")
+def find_teams() -> Response:
+    """The teams matching ``?team_q=``, as the assign page's list shows them, and what the
+    page says about them (JSON, for the page's script)."""
+    found = people.find_teams(_team_query())
+    return jsonify(options=_team_choices(found), status=_teams_said(found))
+
+
+def _team_query() -> str:
+    return request.args.get("team_q", "").strip()[:64]
+
+
+def _team_choices(found: people.TeamsFound) -> list[dict[str, str]]:
+    """The teams as the list offers them: ``who``'s value and the team's name and code."""
+    language = current_language()
+    return [{"value": f"team:{t.code}", "label": f"{t.name_in(language)} ({t.code})"}
+            for t in found.teams]
+
+
+def _teams_said(found: people.TeamsFound) -> str:
+    """What the search found, for the page to show and a screen reader to announce."""
+    shown = min(found.total, people.TEAMS_FOUND)
+    if not found.query:
+        return (_("The list shows the first %(shown)d of %(num)d teams: search for the one "
+                  "you want.", shown=shown, num=found.total)
+                if found.total > shown else "")
+    if not found.total:
+        return _("No team matches “%(query)s”.", query=found.query)
+    if found.total > shown:
+        return _("%(num)d teams match “%(query)s”; the list shows the first %(shown)d: type "
+                 "more to narrow it.", num=found.total, query=found.query, shown=shown)
+    return ngettext("%(num)d team matches “%(query)s”: choose it in the list.",
+                    "%(num)d teams match “%(query)s”: choose one in the list.",
+                    found.total, query=found.query)
 
 
 @bp.get("/matrix")

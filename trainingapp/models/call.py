@@ -63,11 +63,13 @@ class CallRun(Base):
         Index("uq_call_run_in_progress", "user_id", "call_id", unique=True,
               sqlite_where=text("status = 'in_progress'"),
               postgresql_where=text("status = 'in_progress'")),
+        # A call's runs; with status and passed, its pass rate is read from the index alone.
+        Index("ix_call_run_call_id_status_passed", "call_id", "status", "passed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("call_version.id"))
     number: Mapped[int]
     status: Mapped[CallRunStatus] = mapped_column(enum_column(CallRunStatus, "call_run_status"))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from trainingapp.extensions import db
@@ -33,23 +33,6 @@ def team_members(supervisor: User) -> Sequence[User]:
         .options(joinedload(User.team), joinedload(User.position))
         .order_by(User.team_id, User.full_name)
     ).all()
-
-
-def headcount_by_position() -> Sequence[tuple[Position | None, int, int]]:
-    """(position, active staff, inactive staff) for every position, aggregated in SQL."""
-    rows = db.session.execute(
-        select(
-            User.position_id,
-            func.count().filter(User.is_active.is_(True)),
-            func.count().filter(User.is_active.is_(False)),
-        ).group_by(User.position_id)
-    ).all()
-    positions = {p.id: p for p in db.session.scalars(select(Position))}
-    return [(positions.get(pid), active, inactive) for pid, active, inactive in rows]
-
-
-def teams_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Team)) or 0
 
 
 def search_users(query: str, page: int, per_page: int = 50) -> Pagination:
@@ -93,19 +76,55 @@ def visible_person(viewer: User, user_id: int) -> User | None:
 TEAMS_LISTED = 200  # beyond this a form asks for a team code instead of listing them all
 
 
+def positions(*, offered: bool = False) -> Sequence[Position]:
+    """The positions by code; ``offered``: only the active ones."""
+    chosen = select(Position).order_by(Position.code)
+    if offered:
+        chosen = chosen.where(Position.is_active.is_(True))
+    return db.session.scalars(chosen).all()
+
+
 def groups(team_limit: int | None = None, *, offered: bool = False,
            ) -> dict[str, Sequence[Position] | Sequence[Team] | None]:
     """Positions and teams for the forms' lists; ``offered``: only the active ones (what
     may be chosen for someone now; filters keep the deactivated ones, people keep them).
     With ``team_limit``, teams are None when there are more than that (a large operator
     has thousands; the form takes a code)."""
-    positions, teams = select(Position).order_by(Position.code), select(Team).order_by(Team.code)
+    teams = select(Team).order_by(Team.code)
     if offered:
-        positions = positions.where(Position.is_active.is_(True))
         teams = teams.where(Team.is_active.is_(True))
     listed = db.session.scalars(teams.limit(team_limit + 1) if team_limit else teams).all()
-    return {"position": db.session.scalars(positions).all(),
+    return {"position": positions(offered=offered),
             "team": None if team_limit and len(listed) > team_limit else listed}
+
+
+TEAMS_FOUND = 20  # teams a search offers at a time: type more to narrow it
+
+
+@dataclass(frozen=True)
+class TeamsFound:
+    query: str
+    teams: list[Team]  # the first ``TEAMS_FOUND`` that match, by code
+    total: int  # how many match
+
+
+def find_teams(query: str, *, keep: str = "") -> TeamsFound:
+    """The active teams whose code or name (in either language) contains ``query``, all
+    of them when it is empty: the first ``TEAMS_FOUND`` by code and how many there are.
+    The team coded ``keep`` (the one chosen already) is among them, first, if it is not."""
+    match = Team.is_active.is_(True)
+    if query:
+        match = and_(match, or_(*(column.icontains(query, autoescape=True)
+                                  for column in (Team.code, Team.name, Team.name_zh))))
+    teams = list(db.session.scalars(
+        select(Team).where(match).order_by(Team.code).limit(TEAMS_FOUND)))
+    total = len(teams)
+    if total == TEAMS_FOUND:
+        total = db.session.scalar(select(func.count()).select_from(Team).where(match)) or 0
+    if keep and keep not in {t.code for t in teams}:
+        teams[:0] = db.session.scalars(select(Team).where(Team.code == keep,
+                                                          Team.is_active.is_(True)))
+    return TeamsFound(query, teams, total)
 
 
 def in_group(group: str, code: str) -> list[User]:
