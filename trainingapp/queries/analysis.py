@@ -230,15 +230,16 @@ def item_totals(module_id: int) -> list[analysis.ItemTotals]:
     top, bottom = ranked.c.rank > ranked.c.attempts - third, ranked.c.rank <= third
     share = func.coalesce(AttemptQuestion.share, 0.0)
     answers = (select(AttemptQuestion)
-               .join(ranked, ranked.c.id == AttemptQuestion.attempt_id)
                .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
                .join(Question, Question.id == QuestionVersion.question_id))
     picks: dict[str, dict[str, int]] = {}
     chosen, option, is_option = _strings_in(AttemptQuestion.answer)
     for bank_id, choice, n in db.session.execute(
-        answers.join(chosen, true())
+        answers.join(QuizAttempt, QuizAttempt.id == AttemptQuestion.attempt_id)
+        .join(chosen, true())
         .with_only_columns(Question.bank_id, option, func.count())
-        .where(Question.type.in_(analysis.CHOICE_TYPES), is_option)
+        .where(Question.module_id == module_id, Question.type.in_(analysis.CHOICE_TYPES),
+               QuizAttempt.status.in_(FINISHED), is_option)
         .group_by(Question.bank_id, option)):
         picks.setdefault(bank_id, {})[choice] = n
     return [
@@ -247,7 +248,8 @@ def item_totals(module_id: int) -> list[analysis.ItemTotals]:
                             analysis.Share(n_bottom, bottom_earned or 0.0),
                             picks.get(bank_id, {}))
         for bank_id, n, earned, n_top, top_earned, n_bottom, bottom_earned
-        in db.session.execute(answers.with_only_columns(
+        in db.session.execute(answers.join(ranked, ranked.c.id == AttemptQuestion.attempt_id)
+                              .with_only_columns(
             Question.bank_id, func.count(), func.sum(share),
             func.count().filter(top), func.sum(share).filter(top),
             func.count().filter(bottom), func.sum(share).filter(bottom),
