@@ -3,6 +3,7 @@ are added up in the database; the ones pinned here are what the analysis compute
 Python from every answer before it was (the same world, the same numbers), on SQLite
 and PostgreSQL."""
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -131,6 +132,10 @@ def _queries(app, client, *, first_view: bool) -> dict[str, int]:
         with count_queries(app) as queries:
             assert client.get(path).status_code == 200, path
         counts[path] = len(queries)
+        for statement in queries:  # everyone's answers and runs are only ever added up
+            if (re.search(r"\b(attempt_question|call_run|call_turn)\b", statement)
+                    and "user_id IN" not in statement):  # the banner: the viewer's own
+                assert re.search(r"\b(count|sum|avg)\(", statement), statement
     return counts
 
 
