@@ -1,6 +1,6 @@
-"""analysis: quiz attempts indexed by (module_id, status, score, passed), replacing the
-index on module_id alone, so that counting attempts, passes and scores per module reads
-the index only, never the attempts' rows
+"""analysis: quiz attempts indexed by (module_id, status, score, passed, id), replacing the
+index on module_id alone, so that counting and ranking a module's attempts by score reads
+the index only, never the attempts' rows (the id for PostgreSQL's index-only scans)
 
 Revision ID: 0016_analysis_counts
 Revises: 0015_sessions
@@ -8,7 +8,6 @@ Create Date: 2026-12-01 17:10:00
 
 """
 from alembic import op
-
 
 revision = '0016_analysis_counts'
 down_revision = '0015_sessions'
@@ -18,7 +17,7 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_quiz_attempt_module_outcome', 'quiz_attempt',
-                    ['module_id', 'status', 'score', 'passed'], unique=False)
+                    ['module_id', 'status', 'score', 'passed', 'id'], unique=False)
     op.drop_index('ix_quiz_attempt_module_id', table_name='quiz_attempt')
 
 

@@ -28,9 +28,10 @@ class QuizAttempt(Base):
         Index("uq_quiz_attempt_in_progress", "user_id", "module_id", unique=True,
               sqlite_where=text("status = 'in_progress'"),
               postgresql_where=text("status = 'in_progress'")),
-        # A module's attempts, and enough of each to count passes and scores from the
-        # index alone (the analysis counts every module's attempts).
-        Index("ix_quiz_attempt_module_outcome", "module_id", "status", "score", "passed"),
+        # A module's attempts, and enough of each to count passes and rank scores from the
+        # index alone (the analysis counts every module's attempts; PostgreSQL's
+        # index-only scans need the id in it, SQLite's indexes hold it anyway).
+        Index("ix_quiz_attempt_module_outcome", "module_id", "status", "score", "passed", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
