@@ -80,6 +80,10 @@ def _measure(app: Flask, hr_number: str) -> dict[str, int]:
     hr = _signed_in(app, hr_number)
     hr.get("/hr/matrix")  # counted once a minute: the second view is what HR pages through
     counts["HR matrix page"] = _count(app, lambda: hr.get("/hr/matrix"))
+    for page, path in (("analysis", "/analysis/"), ("module analysis", "/analysis/modules/greeting"),
+                       ("call analysis", "/analysis/calls/slow-wifi")):
+        process_cache.forget("analysis_index", "analysis_module", "analysis_call")  # first view
+        counts[page] = _count(app, lambda path=path: hr.get(path))
     with app.app_context():
         _, plain = api_tokens.create(f"q1-{hr_number}")
         db.session.commit()

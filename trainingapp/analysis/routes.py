@@ -17,24 +17,23 @@ role_required(bp, Role.ADMIN, Role.HR)
 
 @bp.get("/")
 def index() -> str:
-    modules = [analysis.analyse_module(p.module) for p in learning.catalogue(current_user)]
-    return render_template("analysis/index.html", modules=modules,
-                           calls=[analysis.analyse_call(c) for c in calls.live_calls()])
+    counts = analysis.index_counts()
+    return render_template("analysis/index.html", modules=counts.modules, calls=counts.calls)
 
 
 @bp.get("/calls/<slug>")
 def call(slug: str) -> str:
     found = calls.get_call(slug) or abort(404)
     content = analysis.current_call_content(found)
-    return render_template("analysis/call.html", report=analysis.analyse_call(found),
+    return render_template("analysis/call.html", call=found, report=analysis.analyse_call(found),
                            content=content, turns=analysis.choice_turns(content))
 
 
 @bp.get("/modules/<slug>")
 def module(slug: str) -> str:
     found = learning.get_module(slug) or abort(404)
-    return render_template("analysis/module.html", report=analysis.analyse_module(found),
-                           kind_label=kind_label)
+    return render_template("analysis/module.html", module=found,
+                           report=analysis.analyse_module(found), kind_label=kind_label)
 
 
 @bp.get("/questions/<bank_id>")

@@ -28,9 +28,10 @@ class QuizAttempt(Base):
         Index("uq_quiz_attempt_in_progress", "user_id", "module_id", unique=True,
               sqlite_where=text("status = 'in_progress'"),
               postgresql_where=text("status = 'in_progress'")),
-        # A module's attempts; with status and passed, its pass rate is read from the
-        # index alone (HR's overview counts every finished attempt).
-        Index("ix_quiz_attempt_module_id_status_passed", "module_id", "status", "passed"),
+        # A module's attempts, and enough of each to count passes and rank scores from the
+        # index alone (the analysis and HR's overview count every module's attempts;
+        # PostgreSQL's index-only scans need the id in it, SQLite's indexes hold it anyway).
+        Index("ix_quiz_attempt_module_outcome", "module_id", "status", "score", "passed", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

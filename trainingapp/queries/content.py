@@ -12,6 +12,14 @@ def latest_release() -> ContentRelease | None:
     return db.session.scalar(select(ContentRelease).order_by(ContentRelease.id.desc()).limit(1))
 
 
+def release_key() -> tuple[object, ...]:
+    """Which release is current, as a cache entry's version (empty before the first sync):
+    one small query tells every process whether what it keeps is still the content's."""
+    return tuple(db.session.execute(
+        select(ContentRelease.id, ContentRelease.synced_at)
+        .order_by(ContentRelease.id.desc()).limit(1)).first() or ())
+
+
 def loaded_counts() -> dict[str, int]:
     """Live and retired rows of each kind of content."""
     counts = {}

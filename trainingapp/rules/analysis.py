@@ -5,14 +5,15 @@ discrimination facility among the top third of attempts (by total score) minus f
                among the bottom third: a good question is answered better by those who
                know the module better. Low or negative values mark a question to review.
 picks          how often each option was chosen (single and multiple choice)
+
+The database adds the answers up (``ItemTotals``, one row per question, and the scores
+counted by value); these functions turn the sums into the figures.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 LOW_DISCRIMINATION = 0.2
 MIN_RESPONSES = 10  # below this, the figures are too noisy to flag anything
@@ -20,13 +21,28 @@ CHOICE_TYPES = ("single", "multiple")
 
 
 @dataclass(frozen=True)
-class Response:
-    attempt_id: int
-    attempt_score: float
+class Share:
+    """Answers counted and the shares of the marks they earned, added up."""
+
+    answers: int
+    earned: float
+
+    @property
+    def mean(self) -> float | None:
+        return self.earned / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class ItemTotals:
+    """One question's answers in finished attempts, summed: all of them, those in the top
+    and bottom thirds of the attempts by total score (n // 3 attempts each, ties broken
+    by the attempt's id: none below three attempts), and the options chosen, by id."""
+
     question: str  # the bank id
-    kind: str  # the question type
-    share: float
-    answer: Any
+    all: Share
+    top: Share
+    bottom: Share
+    picks: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,48 +59,24 @@ class ItemStats:
                 and self.discrimination < LOW_DISCRIMINATION)
 
 
-def _terciles(responses: Sequence[Response]) -> tuple[set[int], set[int]]:
-    """Attempt ids of the bottom and top thirds by total score."""
-    scores = sorted({(r.attempt_score, r.attempt_id) for r in responses})
-    third = len(scores) // 3
-    if third == 0:
-        return set(), set()
-    return {a for _, a in scores[:third]}, {a for _, a in scores[-third:]}
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-def item_statistics(responses: Sequence[Response]) -> list[ItemStats]:
-    bottom, top = _terciles(responses)
-    by_question: dict[str, list[Response]] = {}
-    for response in responses:
-        by_question.setdefault(response.question, []).append(response)
+def item_statistics(totals: Iterable[ItemTotals]) -> list[ItemStats]:
     stats = []
-    for question, rows in sorted(by_question.items()):
-        high = _mean([r.share for r in rows if r.attempt_id in top])
-        low = _mean([r.share for r in rows if r.attempt_id in bottom])
-        picks: Counter[str] = Counter()
-        for r in rows:
-            if r.kind not in CHOICE_TYPES:
-                continue
-            for choice in r.answer if isinstance(r.answer, list) else [r.answer]:
-                if isinstance(choice, str):
-                    picks[choice] += 1
+    for item in sorted(totals, key=lambda t: t.question):
+        high, low = item.top.mean, item.bottom.mean
         stats.append(ItemStats(
-            question=question,
-            responses=len(rows),
-            facility=_mean([r.share for r in rows]) or 0.0,
+            question=item.question,
+            responses=item.all.answers,
+            facility=item.all.mean or 0.0,
             discrimination=None if high is None or low is None else high - low,
-            picks={choice: n / len(rows) for choice, n in sorted(picks.items())},
+            picks={choice: n / item.all.answers for choice, n in sorted(item.picks.items())},
         ))
     return stats
 
 
-def score_distribution(scores: Sequence[float], bins: int = 10) -> list[int]:
-    """How many attempts scored in each band of 100/bins percent (100 counts in the top)."""
+def score_distribution(scores: Iterable[tuple[float, int]], bins: int = 10) -> list[int]:
+    """How many attempts scored in each band of 100/bins percent (100 counts in the top),
+    from (score, how many attempts had it)."""
     counts = [0] * bins
-    for value in scores:
-        counts[min(int(value * bins / 100), bins - 1)] += 1
+    for value, times in scores:
+        counts[min(int(value * bins / 100), bins - 1)] += times
     return counts

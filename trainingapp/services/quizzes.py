@@ -24,7 +24,6 @@ from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
     AttemptStatus,
-    ContentRelease,
     Module,
     Question,
     QuestionReport,
@@ -32,6 +31,7 @@ from trainingapp.models import (
     QuizAttempt,
     User,
 )
+from trainingapp.queries.content import release_key
 from trainingapp.rules import quiz
 from trainingapp.rules.questions import display_order, grade, is_answered
 from trainingapp.services import audit, certification
@@ -66,11 +66,8 @@ def question_pool(module_id: int) -> dict[int, PoolEntry]:
     """The module's live questions at their current versions, by question id. Questions
     change only at a content sync, which records a release: each process parses a pool
     once per release (one small query checks which release is current)."""
-    release = tuple(db.session.execute(
-        select(ContentRelease.id, ContentRelease.synced_at)
-        .order_by(ContentRelease.id.desc()).limit(1)).first() or ())
     return process_cache.get(str(db.engine.url), ("question_pool", module_id),
-                             lambda: _read_pool(module_id), version=release)
+                             lambda: _read_pool(module_id), version=release_key())
 
 
 def _read_pool(module_id: int) -> dict[int, PoolEntry]:
