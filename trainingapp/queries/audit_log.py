@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -50,10 +51,10 @@ def describe(events: Iterable[AuditEvent] | Iterable[Row[Any]]) -> list[LogRow]:
     for event in events:
         audit_events.wants(event, names)
     names.load()
-    return [LogRow(event, audit_events.phrase(event.action),
-                   audit_events.person(names, event.actor_id),
-                   audit_events.person(names, event.subject_user_id)
-                   if event.subject_user_id is not None else "",
+    phrase = cache(audit_events.phrase)  # an export's pages repeat the same few
+    person = cache(partial(audit_events.person, names))
+    return [LogRow(event, phrase(event.action), person(event.actor_id),
+                   person(event.subject_user_id) if event.subject_user_id is not None else "",
                    audit_events.details(event, names)) for event in events]
 
 
