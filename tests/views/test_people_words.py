@@ -192,10 +192,11 @@ def test_no_export_speaks_the_codes_language(app, world, language):
     codes = _codes(app)
     _set_language(app, language)
     hr, supervisor = _signed_in(app, "H0001"), _signed_in(app, "S0001")
-    replies = {"matrix csv": hr.get("/hr/matrix?export=csv"),
-               "matrix xlsx": hr.get("/hr/matrix?export=xlsx"),
-               "audit csv": _signed_in(app, "A0001").get("/audit/?export=csv"),
-               "roster csv": supervisor.post("/supervisor/roster", data={
+    # buffered: each file is streamed, so read it whole before the next request
+    replies = {"matrix csv": hr.get("/hr/matrix?export=csv", buffered=True),
+               "matrix xlsx": hr.get("/hr/matrix?export=xlsx", buffered=True),
+               "audit csv": _signed_in(app, "A0001").get("/audit/?export=csv", buffered=True),
+               "roster csv": supervisor.post("/supervisor/roster", buffered=True, data={
                    "employee_nos": "T0001 S0001 NOBODY", "format": "csv",
                    "csrf_token": csrf_token(supervisor, "/supervisor/roster")})}
     found = []

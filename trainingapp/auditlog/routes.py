@@ -23,11 +23,12 @@ def index() -> Response | str:
                                pages=1, page=1, actions=audit_log.actions())
     filters = form.filters()
     if request.args.get("export") == "csv":
-        rows = audit_log.export_rows(filters)
-        audit.record("audit_exported", actor=current_user, rows=len(rows) - 1,
+        table = audit_log.export(filters)  # counted now, read while it is sent
+        unit_of_work.writing()
+        audit.record("audit_exported", actor=current_user, rows=table.count,
                      event=filters.action, person=filters.person)
         unit_of_work.commit()
-        return exports.download(rows, "audit-log")
+        return exports.download(table.rows, "audit-log")
     total = audit_log.count(filters)
     pages = max(1, -(-total // audit_log.PAGE_SIZE))
     if filters.page > pages:  # a page past the last (an old link): the last one

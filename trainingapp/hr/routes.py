@@ -97,10 +97,11 @@ def matrix_page() -> Response | str:
     now = utcnow()
     export = request.args.get("export")
     if export in ("csv", "xlsx"):
-        rows = matrix.export_rows(filters, now)
-        audit.record("matrix_exported", actor=current_user, format=export, rows=len(rows) - 1)
+        table = matrix.export(filters, now)  # counted now, read while it is written
+        unit_of_work.writing()
+        audit.record("matrix_exported", actor=current_user, format=export, rows=table.count)
         unit_of_work.commit()
-        return exports.download(rows, "certification-matrix", export,
+        return exports.download(table.rows, "certification-matrix", export,
                                 sheet=_("Certification matrix"))
     return render_template("hr/matrix.html", matrix=matrix.build(filters, now),
                            groups=people.groups(team_limit=people.TEAMS_LISTED),
