@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
+from babel import dates
 from babel.support import Translations
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_date, format_time, get_locale, get_translations
+from flask_babel import (
+    format_date,
+    format_time,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from flask_login import current_user
 
 from trainingapp.extensions import babel
@@ -57,6 +65,20 @@ def moment(value: datetime) -> str:
     """A date and a time: "Dec 15, 2026, 11:59 PM" / "2026年12月15日 23:59"."""
     pattern = get_locale().datetime_formats["medium"]
     return pattern.format(clock(value), day(value))
+
+
+def moments() -> Callable[[datetime], str]:
+    """``moment`` for many values (an export's rows): the reader's locale, zone and patterns
+    looked up once, not for each value."""
+    locale, zone = get_locale(), get_timezone()
+    pattern = locale.datetime_formats["medium"]
+
+    def show(value: datetime) -> str:
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+        return pattern.format(dates.format_time(local, "short", locale=locale),
+                              dates.format_date(local, "medium", locale=locale))
+
+    return show
 
 
 _catalogues: dict[str, Translations] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from trainingapp.i18n import clock, day, moment
+from trainingapp.i18n import clock, day, moment, moments
 
 ROOT = Path(__file__).resolve().parents[2]
 LATE = datetime(2026, 12, 15, 16, 5, 30, tzinfo=UTC)  # 00:05:30 on 16 Dec in Shanghai
@@ -24,6 +24,8 @@ def test_a_moment_is_shown_in_the_local_zone_without_seconds(app, language, show
                                                             shown_clock, shown_moment):
     with app.test_request_context(), force_locale(language):
         assert (day(LATE), clock(LATE), moment(LATE)) == (shown_day, shown_clock, shown_moment)
+        naive = LATE.replace(tzinfo=None)  # SQLite gives UTC back without its zone
+        assert [moments()(LATE), moments()(naive), moment(naive)] == [shown_moment] * 3
 
 
 def test_a_calendar_date_is_its_own_day_in_every_zone(app):

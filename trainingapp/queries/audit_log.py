@@ -15,7 +15,7 @@ from sqlalchemy import Row, Select, false, func, or_, select
 from trainingapp import audit_events
 from trainingapp.exports import Table
 from trainingapp.extensions import db
-from trainingapp.i18n import moment
+from trainingapp.i18n import moments
 from trainingapp.models import AuditEvent, User
 from trainingapp.queries.titles import Names
 
@@ -129,9 +129,10 @@ def _export_rows(query: Select[Any]) -> Iterator[list[str]]:
         AuditEvent.subject_user_id, AuditEvent.detail, AuditEvent.remote_addr)
     ).limit(EXPORT_PAGE)
     events = db.session.execute(page).all()
+    when = moments()
     while events:
         for r in describe(events):
-            yield [moment(r.event.at), r.phrase, r.actor, r.subject, r.details,
+            yield [when(r.event.at), r.phrase, r.actor, r.subject, r.details,
                    r.event.remote_addr or "", r.event.action, _utc(r.event.at)]
         last = events[-1]
         events = db.session.execute(page.where(
