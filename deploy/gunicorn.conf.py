@@ -12,6 +12,7 @@ bind = os.environ.get("TRAININGAPP_BIND", "127.0.0.1:8000")
 
 # Requests are short and mostly database-bound: sync workers, about two per core. With
 # SQLite keep to one machine; writes are serialised by the database, not the workers.
+# At operator scale threads (gthread workers): a long export is not cut at the timeout.
 workers = int(os.environ.get("TRAININGAPP_WORKERS", multiprocessing.cpu_count() * 2))
 threads = int(os.environ.get("TRAININGAPP_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
