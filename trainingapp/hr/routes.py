@@ -67,9 +67,9 @@ def _team_query() -> str:
 
 
 def _team_choices(found: people.TeamsFound) -> list[dict[str, str]]:
-    """The teams as the list offers them: ``who``'s value and the team's name and code."""
+    """The teams as the list offers them: ``who``'s value and the team's name."""
     language = current_language()
-    return [{"value": f"team:{t.code}", "label": f"{t.name_in(language)} ({t.code})"}
+    return [{"value": f"team:{t.code}", "label": t.name_in(language)}
             for t in found.teams]
 
 
