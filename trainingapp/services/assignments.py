@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import insert, literal, select, union_all, update
+from sqlalchemy import Row, insert, literal, select, union_all, update
 
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -62,20 +62,24 @@ def today(now: datetime) -> date:
 CHUNK = 1000  # people looked up together (one IN list each) and written in one statement each
 
 
-def already_assigned(people: Iterable[User], kind: str, target: str) -> list[Assignment]:
+Held = Row[tuple[int, int, date, str]]  # an assignment someone has: id, user_id, due_on, note
+
+
+def already_assigned(people: Iterable[User], kind: str, target: str) -> list[Held]:
     """The assignments of this very thing that some of ``people`` have already, by due
-    date; looked up a chunk of people at a time."""
+    date; looked up a chunk of people at a time, read as rows."""
     ids = [p.id for p in people]
     found = [a for start in range(0, len(ids), CHUNK)
              for a in _assigned(ids[start:start + CHUNK], kind, target)]
     return sorted(found, key=lambda a: (a.due_on, a.id))
 
 
-def _assigned(ids: Sequence[int], kind: str, target: str) -> Sequence[Assignment]:
+def _assigned(ids: Sequence[int], kind: str, target: str) -> Sequence[Held]:
     """The assignments of this thing that these people (a chunk) have, in one query."""
     if not ids:
         return []
-    return db.session.scalars(select(Assignment).where(
+    return db.session.execute(select(
+        Assignment.id, Assignment.user_id, Assignment.due_on, Assignment.note).where(
         Assignment.kind == kind, Assignment.target == target,
         Assignment.user_id.in_(ids))).all()
 
@@ -157,7 +161,7 @@ class _Given:
                   "due": self.due_on.isoformat(), "origin": self.origin}
         audit.record_each("assigned", ((i, detail) for i in ids), actor=self.actor)
 
-    def _change(self, changed: Sequence[Assignment]) -> None:
+    def _change(self, changed: Sequence[Held]) -> None:
         """Assigned again, confirmed: the new due date (recorded as an extension) and note."""
         if not changed:
             return
@@ -170,11 +174,11 @@ class _Given:
                               "new_due_on": self.due_on, "reason": self.note,
                               "extended_by_id": self.actor.id, "extended_at": self.now})
             events.append((assignment.user_id, {
-                "assignment": assignment.id, "kind": assignment.kind.value,
-                "target": assignment.target, "previous_due": previous_due.isoformat(),
+                "assignment": assignment.id, "kind": self.kind.value,
+                "target": self.target, "previous_due": previous_due.isoformat(),
                 "due": self.due_on.isoformat(), "previous_note": previous_note,
                 "note": new_note}))
-        db.session.execute(  # and the objects loaded (by their ids, from RETURNING)
+        db.session.execute(  # and any of them loaded as objects (their ids from RETURNING)
             update(Assignment).where(Assignment.id.in_([a.id for a in changed]))
             .values(due_on=self.due_on, **({"note": self.note} if self.note else {}))
             .execution_options(synchronize_session="fetch"))
