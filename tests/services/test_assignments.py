@@ -143,3 +143,10 @@ def test_the_queries_do_not_grow_with_the_people_within_a_chunk(app, ready, repl
         Notification.ref == f"assigned:module:greeting:{TODAY + timedelta(days=7):%Y%m%d}")) == 33
     assert db.session.scalar(select(func.count()).select_from(DueDateExtension)) == (
         33 if replace else 0)
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == ("assignment_changed" if replace else "assigned"),
+        AuditEvent.actor_id == boss.id)).all()
+    assert len({e.subject_user_id for e in events}) == len(events) == 33
+    said = {"kind": "module", "target": "greeting", "due": "2026-11-30"} | (
+        {"previous_due": "2026-11-23", "note": "Again"} if replace else {"origin": "manual"})
+    assert {k: events[0].detail.get(k) for k in said} == said

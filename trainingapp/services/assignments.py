@@ -141,13 +141,13 @@ class _Given:
         changed = list(existing.values()) if replace else []
         self._add(new)
         self._change(changed)
-        reached = new + [a.user_id for a in changed]
-        kind, due = self.kind.value, self.due_on.isoformat()
-        notifications.queue(({"user_id": i, "kind": "assigned",
-                              "ref": f"assigned:{kind}:{self.target}:{self.due_on:%Y%m%d}",
-                              "detail": {"kind": kind, "target": self.target, "due": due}}
-                             for i in reached), self.now)
+        self._tell(new + [a.user_id for a in changed])
         return Assigned(len(new), len(changed), len(existing) - len(changed))
+
+    @property
+    def what(self) -> dict[str, str]:
+        """What is given and by when, as notifications and audit rows tell it."""
+        return {"kind": self.kind.value, "target": self.target, "due": self.due_on.isoformat()}
 
     def _add(self, ids: Sequence[int]) -> None:
         if not ids:
@@ -157,9 +157,14 @@ class _Given:
             {"user_id": i, "kind": self.kind, "target": self.target, "due_on": self.due_on,
              "note": self.note, "origin": self.origin, "assigned_by_id": by,
              "assigned_at": self.now} for i in ids])
-        detail = {"kind": self.kind.value, "target": self.target,
-                  "due": self.due_on.isoformat(), "origin": self.origin}
+        detail = {**self.what, "origin": self.origin}
         audit.record_each("assigned", ((i, detail) for i in ids), actor=self.actor)
+
+    def _tell(self, ids: Sequence[int]) -> None:
+        """Each person reached is notified, once for this thing and due date."""
+        ref = f"assigned:{self.kind.value}:{self.target}:{self.due_on:%Y%m%d}"
+        notifications.queue(({"user_id": i, "kind": "assigned", "ref": ref,
+                              "detail": self.what} for i in ids), self.now)
 
     def _change(self, changed: Sequence[Held]) -> None:
         """Assigned again, confirmed: the new due date (recorded as an extension) and note."""
