@@ -22,14 +22,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
-from sqlalchemy import Connection, MetaData, event, select, text
+from sqlalchemy import Connection, MetaData, delete, event, func, insert, select, text
 
 from trainingapp import create_app
 from trainingapp.caches import process_cache
 from trainingapp.config import TestingConfig
 from trainingapp.database import is_query
 from trainingapp.extensions import db
-from trainingapp.models import Position, Role, Team, User
+from trainingapp.models import (
+    Assignment,
+    AuditEvent,
+    Certification,
+    DueDateExtension,
+    Notification,
+    Position,
+    Role,
+    Team,
+    User,
+)
 from trainingapp.services import accounts
 
 PASSWORD = "correct horse battery staple"
@@ -174,6 +184,42 @@ def app(migrated_url: str) -> Iterator[Flask]:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+
+
+# More people than either database binds in one statement: PostgreSQL 65,535 parameters,
+# SQLite 32,766.
+BEYOND_PARAMETER_LIMIT = 65_536 + 1_000
+
+
+def insert_people(count: int, position: str | None = None) -> range:
+    """``count`` people in one statement (no password, hired 2024-01-01), in the position
+    coded ``position`` if given: tens of thousands in seconds. Returns their ids."""
+    position_id = db.session.scalar(select(Position.id).where(Position.code == position)
+                                    ) if position else None
+    first = (db.session.scalar(select(func.max(User.id))) or 0) + 1
+    ids = range(first, first + count)
+    db.session.execute(insert(User.__table__), [
+        {"id": i, "employee_no": f"B{i:06d}", "full_name": f"Person {i}", "password_hash": "!",
+         "hire_date": date(2024, 1, 1), "position_id": position_id} for i in ids])
+    return ids
+
+
+@pytest.fixture
+def bulk_rows(app: Flask) -> Iterator[None]:
+    """For a test that inserts people by the tens of thousands: afterwards, the rows that
+    point at people go first and, on PostgreSQL, are vacuumed away: else removing each
+    person checks the unindexed columns that point at people (a certificate's
+    awarded_by_id, an assignment's assigned_by_id…) across every dead row (minutes at this
+    size)."""
+    yield
+    tables = (Notification, Certification, DueDateExtension, Assignment, AuditEvent)
+    with app.app_context():
+        with db.engine.begin() as conn, audit_log_unlocked(conn):
+            for table in tables:
+                conn.execute(delete(table))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM " + ", ".join(t.__tablename__ for t in tables)))
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from trainingapp.models import utcnow
 from trainingapp.services import assignments
 
 if TYPE_CHECKING:
-    from trainingapp.models import Assignment, User
-    from trainingapp.services.assignments import Assigned
+    from trainingapp.models import User
+    from trainingapp.services.assignments import Assigned, Held
 
 
 class ButtonForm(FlaskForm):
@@ -162,7 +162,7 @@ class AssignForm(FlaskForm):
         self.titles = titles  # what can be assigned, by kind (``assignments.targets()``)
         self.chosen = []
         self.past_due: str | None = None
-        self.existing: list[Assignment] = []
+        self.existing: list[Held] = []
 
     @property
     def target(self) -> tuple[str, str]:
@@ -194,7 +194,7 @@ class AssignForm(FlaskForm):
                                   self.note.data, replace=True)
 
     @property
-    def existing_people(self) -> list[tuple[User, Assignment]]:
+    def existing_people(self) -> list[tuple[User, Held]]:
         """Who has it already, with their assignment."""
         by_id = {p.id: p for p in self.chosen}
         return [(by_id[a.user_id], a) for a in self.existing if a.user_id in by_id]

@@ -1,11 +1,13 @@
-"""Assignments: onboarding, position changes, status from results, extensions."""
+"""Assignments: onboarding, position changes, status from results, extensions, and the
+queries of assigning to many people (a whole position beyond the databases' parameter
+limits: test_assignment_views)."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.conftest import sync_fixture_bank
+from tests.conftest import count_queries, insert_people, sync_fixture_bank
 from trainingapp.extensions import db
 from trainingapp.models import (
     Assignment,
@@ -113,3 +115,38 @@ def test_an_extension_is_recorded_with_who_and_why(ready):
     record = db.session.scalar(select(DueDateExtension))
     assert (record.previous_due_on, record.new_due_on, record.reason, record.extended_by_id) == (
         TODAY, TODAY + timedelta(days=3), "Was on sick leave", boss.id)
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_the_queries_do_not_grow_with_the_people_within_a_chunk(app, ready, replace):
+    """Given to 3 or to 30 people, new or changed (confirmed): the same statements, each
+    writing every person's row at once."""
+    boss = ready
+    queries = {}
+    for count in (3, 30):
+        people = db.session.scalars(select(User).where(
+            User.id.in_(insert_people(count, position="hotline-agent")))).all()
+        if replace:
+            assignments.assign(boss, people, "module", "greeting", TODAY, "First")
+        with count_queries(app) as statements:
+            done = assignments.assign(boss, people, "module", "greeting",
+                                      TODAY + timedelta(days=7), "Again", replace=replace)
+        assert done == (assignments.Assigned(changed=count) if replace
+                        else assignments.Assigned(added=count))
+        queries[count] = statements
+    assert len(queries[3]) == len(queries[30])
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.target == "greeting", Assignment.due_on == TODAY + timedelta(days=7),
+        Assignment.note == "Again")) == 33
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.ref == f"assigned:module:greeting:{TODAY + timedelta(days=7):%Y%m%d}")) == 33
+    assert db.session.scalar(select(func.count()).select_from(DueDateExtension)) == (
+        33 if replace else 0)
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == ("assignment_changed" if replace else "assigned"),
+        AuditEvent.actor_id == boss.id)).all()
+    assert len({e.subject_user_id for e in events}) == len(events) == 33
+    said = {"kind": "module", "target": "greeting", "due": "2026-11-30"} | (
+        {"previous_due": "2026-11-23", "note": "Again"} if replace else {"origin": "manual"})
+    assert {k: events[0].detail.get(k) for k in said} == said

@@ -4,12 +4,17 @@ stops midway or two runs overlap."""
 
 import threading
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, insert, select, text
 
-from tests.conftest import count_queries, sync_fixture_bank
+from tests.conftest import (
+    BEYOND_PARAMETER_LIMIT,
+    count_queries,
+    insert_people,
+    sync_fixture_bank,
+)
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -25,9 +30,6 @@ from trainingapp.models import (
 from trainingapp.services import assignments, reminders
 
 DAY = timedelta(days=1)
-# More people than either database binds in one statement: PostgreSQL 65,535 parameters,
-# SQLite 32,766.
-BEYOND_PARAMETER_LIMIT = 65_536 + 1_000
 
 
 def _assign(people, due_on):  # type: ignore[no-untyped-def]
@@ -210,21 +212,6 @@ def test_two_runs_at_once_queue_each_reminder_once(app, make_user, monkeypatch):
             (people[2].id, "overdue"), (people[3].id, "overdue")]
 
 
-@pytest.fixture
-def bulk_rows(app):  # type: ignore[no-untyped-def]
-    """Afterwards, the rows that point at people go first and, on PostgreSQL, are vacuumed
-    away: else removing each person checks the certificates' unindexed awarded_by_id and
-    revoked_by_id across every dead row (minutes at this size)."""
-    yield
-    with app.app_context():
-        with db.engine.begin() as conn:
-            for table in (Notification, Certification, Assignment):
-                conn.execute(delete(table))
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM notification, certification, assignment"))
-
-
 @pytest.mark.db
 @pytest.mark.usefixtures("bulk_rows")
 def test_more_people_than_the_database_binds_in_one_statement(app, runner):
@@ -235,11 +222,7 @@ def test_more_people_than_the_database_binds_in_one_statement(app, runner):
     with app.app_context():
         now = utcnow()
         track_id = db.session.scalar(select(Track.id).where(Track.slug == "hotline-agent"))
-        first = (db.session.scalar(select(func.max(User.id))) or 0) + 1
-        ids = range(first, first + count)
-        db.session.execute(insert(User.__table__), [
-            {"id": i, "employee_no": f"B{i:06d}", "full_name": f"Person {i}",
-             "password_hash": "!", "hire_date": date(2024, 1, 1)} for i in ids])
+        ids = insert_people(count)
         db.session.execute(insert(Certification.__table__), [  # each expired 10 days ago
             {"user_id": i, "track_id": track_id, "code": f"B{i:09d}",
              "source": CertificateSource.EARNED, "valid_from": now - 375 * DAY,

@@ -5,14 +5,23 @@ or an existing assignment is given, and the due day's end at local midnight."""
 import re
 from datetime import date, timedelta
 
+import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
-from tests.conftest import count_queries, csrf_token, login, sync_fixture_bank
+from tests.conftest import (
+    BEYOND_PARAMETER_LIMIT,
+    count_queries,
+    csrf_token,
+    insert_people,
+    login,
+    sync_fixture_bank,
+)
 from trainingapp.extensions import db
 from trainingapp.models import (
     Assignment,
     AuditEvent,
+    DueDateExtension,
     Notification,
     Role,
     Team,
@@ -324,6 +333,49 @@ def test_hr_sees_who_has_it_already_before_assigning_to_a_position(app, client, 
     given = _given(app, "slow-wifi")
     assert given[agents[0].id] == (date(2030, 2, 1), "Night shift first")  # no note: kept
     assert len(given) == 3  # the two agents and the HR person, all hotline agents
+
+
+@pytest.mark.db
+@pytest.mark.usefixtures("bulk_rows")
+def test_hr_assigns_to_a_position_larger_than_the_database_binds_in_one_statement(
+        app, client, make_user):
+    """More people than an IN list of them all could hold: each gets it, told once, on the
+    record; assigned again with another date, each is warned about, then changed."""
+    sync_fixture_bank(app, "cert_bank")
+    hr = make_user(roles=(Role.HR,))  # a hotline agent too
+    count = BEYOND_PARAMETER_LIMIT + 1
+    with app.app_context():
+        insert_people(BEYOND_PARAMETER_LIMIT, position="hotline-agent")
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE user_account"))
+    login(client, hr.employee_no)
+    form = {"csrf_token": csrf_token(client, "/hr/assign"), "what": "module:greeting",
+            "who": "position:hotline-agent", "due": "2030-02-01"}
+    with count_queries(app) as statements:
+        assert client.post("/hr/assign", data=form).location == "/hr/"
+    assert len(statements) < count / 100  # a few per chunk of people, not some per person
+    again = {**form, "due": "2030-03-01"}
+    page = client.post("/hr/assign", data=again).get_data(as_text=True)
+    assert f"{count} of the people chosen have Greeting the caller already:" in page
+    assert client.post("/hr/assign", data={**again, "confirm": CONFIRM.search(page)[1]}
+                       ).location == "/hr/"
+    with app.app_context():
+        def counted(model, *where):  # type: ignore[no-untyped-def]
+            return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+        assert db.session.execute(select(Assignment.due_on, func.count()).where(
+            Assignment.target == "greeting").group_by(Assignment.due_on)).all() == [
+            (date(2030, 3, 1), count)]
+        assert counted(DueDateExtension, DueDateExtension.new_due_on == date(2030, 3, 1),
+                       DueDateExtension.extended_by_id == hr.id) == count
+        for action in ("assigned", "assignment_changed"):
+            assert counted(AuditEvent, AuditEvent.action == action,
+                           AuditEvent.actor_id == hr.id) == count
+        for due in ("20300201", "20300301"):
+            assert counted(Notification,
+                           Notification.ref == f"assigned:module:greeting:{due}") == count
 
 
 # --- the due day ends at midnight where the organisation works -------------------------------

@@ -110,11 +110,12 @@ BUILT = {"{kind}_created": {"team_created", "position_created"},
 
 
 def _written_actions() -> set[str]:
-    """Every action an ``audit.record(...)`` call (or the generator's bulk rows) can write."""
+    """Every action an ``audit.record(...)`` or ``audit.record_each(...)`` call (or the
+    generator's bulk rows) can write."""
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and ast.unparse(node.func) == "audit.record"
+            if (isinstance(node, ast.Call) and ast.unparse(node.func) in ("audit.record", "audit.record_each")
                     and node.args):
                 found |= _values_of(node.args[0], path)
             elif isinstance(node, ast.Dict) and path.name == "generate.py":

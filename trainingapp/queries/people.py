@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -128,14 +128,16 @@ def find_teams(query: str, *, keep: str = "") -> TeamsFound:
 
 
 def in_group(group: str, code: str) -> list[User]:
-    """The active people of a position or a team."""
+    """The active people of a position or a team, with their name and number only (tens
+    of thousands in a large position; anything else raises rather than loads)."""
     model = {"position": Position, "team": Team}.get(group)
     if model is None:
         return []
     column = User.position_id if model is Position else User.team_id
     return list(db.session.scalars(
         select(User).join(model, model.id == column)
-        .where(model.code == code, User.is_active.is_(True))))
+        .where(model.code == code, User.is_active.is_(True))
+        .options(load_only(User.full_name, User.employee_no, raiseload=True))))
 
 
 @dataclass(frozen=True)

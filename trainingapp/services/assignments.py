@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Row, insert, literal, select, union_all, update
 
 from trainingapp.extensions import db
 from trainingapp.models import (
@@ -59,14 +59,29 @@ def today(now: datetime) -> date:
     return local_day(now, zone())
 
 
-def already_assigned(people: Iterable[User], kind: str, target: str) -> list[Assignment]:
-    """The assignments of this very thing that some of ``people`` have already, by name."""
+CHUNK = 1000  # people looked up together (one IN list each) and written in one statement each
+
+
+Held = Row[tuple[int, int, date, str]]  # an assignment someone has: id, user_id, due_on, note
+
+
+def already_assigned(people: Iterable[User], kind: str, target: str) -> list[Held]:
+    """The assignments of this very thing that some of ``people`` have already, by due
+    date; looked up a chunk of people at a time, read as rows."""
     ids = [p.id for p in people]
+    found = [a for start in range(0, len(ids), CHUNK)
+             for a in _assigned(ids[start:start + CHUNK], kind, target)]
+    return sorted(found, key=lambda a: (a.due_on, a.id))
+
+
+def _assigned(ids: Sequence[int], kind: str, target: str) -> Sequence[Held]:
+    """The assignments of this thing that these people (a chunk) have, in one query."""
     if not ids:
         return []
-    return list(db.session.scalars(select(Assignment).where(
+    return db.session.execute(select(
+        Assignment.id, Assignment.user_id, Assignment.due_on, Assignment.note).where(
         Assignment.kind == kind, Assignment.target == target,
-        Assignment.user_id.in_(ids)).order_by(Assignment.due_on, Assignment.id)))
+        Assignment.user_id.in_(ids))).all()
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,10 @@ class Assigned:
     def reached(self) -> int:
         return self.added + self.changed
 
+    def __add__(self, other: Assigned) -> Assigned:
+        return Assigned(self.added + other.added, self.changed + other.changed,
+                        self.kept + other.kept)
+
 
 def assign(actor: User | None, people: Iterable[User], kind: str, target: str,
            due_on: date, note: str = "", origin: str = "manual", *,
@@ -89,49 +108,88 @@ def assign(actor: User | None, people: Iterable[User], kind: str, target: str,
     """Assign to each person, due on ``due_on`` (a day in the organisation's zone). Someone
     who has it already keeps their due date and note, unless ``replace`` (the assigner saw
     them and confirmed): then the new due date applies, and the new note if one is given;
-    the change is recorded (a due-date extension and an audit event)."""
+    the change is recorded (a due-date extension and an audit event). Each person reached
+    is notified. A chunk of people at a time, each chunk's assignments, audit rows and
+    notifications written in one statement each: a constant number of queries per chunk."""
     if isinstance(due_on, datetime) or not isinstance(due_on, date):
         raise TypeError("due_on is a day (datetime.date), not an instant")
     if target not in targets().get(kind, {}):
         raise AssignmentError(f"nothing to assign called {kind}:{target}")
-    people = list(people)
-    note = note.strip()
-    existing = {a.user_id: a for a in already_assigned(people, kind, target)}
-    added = changed = kept = 0
-    for person in people:
-        current = existing.get(person.id)
-        if current is None:
-            db.session.add(Assignment(user_id=person.id, kind=AssignmentKind(kind), target=target,
-                                      due_on=due_on, note=note, origin=origin,
-                                      assigned_by_id=actor.id if actor else None))
-            audit.record("assigned", actor=actor, subject=person, kind=kind, target=target,
-                         due=due_on.isoformat(), origin=origin)
-            added += 1
-        elif replace:
-            _change(actor, current, due_on, note)
-            changed += 1
-        else:
-            kept += 1
-            continue
-        db.session.flush()
-        notifications.notify(person.id, "assigned", f"assigned:{kind}:{target}:{due_on:%Y%m%d}",
-                             utcnow(), {"kind": kind, "target": target,
-                                        "due": due_on.isoformat()})
-    return Assigned(added, changed, kept)
+    ids = sorted({p.id for p in people})  # in key order: two at once wait, not deadlock
+    given = _Given(actor, AssignmentKind(kind), target, due_on, note.strip(), origin, utcnow())
+    done = Assigned()
+    for start in range(0, len(ids), CHUNK):
+        done += given.to(ids[start:start + CHUNK], replace)
+    return done
 
 
-def _change(actor: User | None, assignment: Assignment, due_on: date, note: str) -> None:
-    """Assigned again, confirmed: the new due date (recorded as an extension) and note."""
-    previous_due, previous_note = assignment.due_on, assignment.note
-    new_note = note or previous_note
-    if due_on != previous_due and actor is not None:
-        db.session.add(DueDateExtension(assignment_id=assignment.id, previous_due_on=previous_due,
-                                        new_due_on=due_on, reason=note, extended_by_id=actor.id))
-    audit.record("assignment_changed", actor=actor, subject_id=assignment.user_id,
-                 assignment=assignment.id, kind=assignment.kind.value,
-                 target=assignment.target, previous_due=previous_due.isoformat(),
-                 due=due_on.isoformat(), previous_note=previous_note, note=new_note)
-    assignment.due_on, assignment.note = due_on, new_note
+@dataclass(frozen=True)
+class _Given:
+    """One assignment given to many people, as ``assign`` writes it for a chunk of them."""
+
+    actor: User | None
+    kind: AssignmentKind
+    target: str
+    due_on: date
+    note: str
+    origin: str
+    now: datetime
+
+    def to(self, ids: Sequence[int], replace: bool) -> Assigned:
+        existing = {a.user_id: a for a in _assigned(ids, self.kind.value, self.target)}
+        new = [i for i in ids if i not in existing]
+        changed = list(existing.values()) if replace else []
+        self._add(new)
+        self._change(changed)
+        self._tell(new + [a.user_id for a in changed])
+        return Assigned(len(new), len(changed), len(existing) - len(changed))
+
+    @property
+    def what(self) -> dict[str, str]:
+        """What is given and by when, as notifications and audit rows tell it."""
+        return {"kind": self.kind.value, "target": self.target, "due": self.due_on.isoformat()}
+
+    def _add(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        by = self.actor.id if self.actor else None
+        db.session.execute(insert(Assignment.__table__), [
+            {"user_id": i, "kind": self.kind, "target": self.target, "due_on": self.due_on,
+             "note": self.note, "origin": self.origin, "assigned_by_id": by,
+             "assigned_at": self.now} for i in ids])
+        detail = {**self.what, "origin": self.origin}
+        audit.record_each("assigned", ((i, detail) for i in ids), actor=self.actor)
+
+    def _tell(self, ids: Sequence[int]) -> None:
+        """Each person reached is notified, once for this thing and due date."""
+        ref = f"assigned:{self.kind.value}:{self.target}:{self.due_on:%Y%m%d}"
+        notifications.queue(({"user_id": i, "kind": "assigned", "ref": ref,
+                              "detail": self.what} for i in ids), self.now)
+
+    def _change(self, changed: Sequence[Held]) -> None:
+        """Assigned again, confirmed: the new due date (recorded as an extension) and note."""
+        if not changed:
+            return
+        events, moves = [], []
+        for assignment in changed:
+            previous_due, previous_note = assignment.due_on, assignment.note
+            new_note = self.note or previous_note
+            if self.due_on != previous_due and self.actor is not None:
+                moves.append({"assignment_id": assignment.id, "previous_due_on": previous_due,
+                              "new_due_on": self.due_on, "reason": self.note,
+                              "extended_by_id": self.actor.id, "extended_at": self.now})
+            events.append((assignment.user_id, {
+                "assignment": assignment.id, "kind": self.kind.value,
+                "target": self.target, "previous_due": previous_due.isoformat(),
+                "due": self.due_on.isoformat(), "previous_note": previous_note,
+                "note": new_note}))
+        db.session.execute(  # and any of them loaded as objects (their ids from RETURNING)
+            update(Assignment).where(Assignment.id.in_([a.id for a in changed]))
+            .values(due_on=self.due_on, **({"note": self.note} if self.note else {}))
+            .execution_options(synchronize_session="fetch"))
+        if moves:
+            db.session.execute(insert(DueDateExtension.__table__), moves)
+        audit.record_each("assignment_changed", events, actor=self.actor)
 
 
 def onboard(person: User, now: datetime, origin: str = "onboarding") -> int:

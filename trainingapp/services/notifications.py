@@ -4,7 +4,7 @@ when SMTP is set up and the person wants email."""
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
@@ -20,13 +21,22 @@ from trainingapp.models import Notification, User
 
 def notify(user_id: int, kind: str, ref: str, now: datetime, detail: dict[str, Any]) -> bool:
     """Queue a notification unless the same one (``ref``) exists already."""
-    exists = db.session.scalar(select(Notification.id).where(
-        Notification.user_id == user_id, Notification.ref == ref))
-    if exists:
-        return False
-    db.session.add(Notification(user_id=user_id, kind=kind, ref=ref, detail=detail,
-                                created_at=now))
-    return True
+    return bool(queue([{"user_id": user_id, "kind": kind, "ref": ref, "detail": detail}], now))
+
+
+def queue(notes: Iterable[Mapping[str, Any]], now: datetime) -> int:
+    """Queue these notifications (each ``user_id``, ``kind``, ``ref`` and ``detail``) in
+    one statement (batched by the driver), skipping any that the person has already (the
+    same ``ref``, by the unique key, so also one another transaction queues meanwhile);
+    returns how many were queued."""
+    rows = [{**note, "detail": dict(note["detail"]), "created_at": now, "emailed": False}
+            for note in notes]
+    if not rows:
+        return 0
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Notification.__table__).on_conflict_do_nothing(
+        index_elements=["user_id", "ref"])
+    return db.session.execute(statement, rows).rowcount
 
 
 def unread_count(user_id: int) -> int:
