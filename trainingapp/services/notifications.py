@@ -4,6 +4,7 @@ when SMTP is set up and the person wants email."""
 from __future__ import annotations
 
 import smtplib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from email.message import EmailMessage
@@ -24,19 +25,21 @@ def notify(user_id: int, kind: str, ref: str, now: datetime, detail: dict[str, A
     return bool(queue([{"user_id": user_id, "kind": kind, "ref": ref, "detail": detail}], now))
 
 
-def queue(notes: Iterable[Mapping[str, Any]], now: datetime) -> int:
+def queue(notes: Iterable[Mapping[str, Any]], now: datetime) -> Counter[str]:
     """Queue these notifications (each ``user_id``, ``kind``, ``ref`` and ``detail``) in
     one statement (batched by the driver), skipping any that the person has already (the
     same ``ref``, by the unique key, so also one another transaction queues meanwhile);
-    returns how many were queued."""
-    rows = [{**note, "detail": dict(note["detail"]), "created_at": now, "emailed": False}
-            for note in notes]
+    returns how many of each kind were queued. Rows go in key order, so two instances
+    queueing the same ones wait for each other instead of deadlocking."""
+    rows = sorted(({**note, "detail": dict(note["detail"]), "created_at": now, "emailed": False}
+                   for note in notes), key=lambda row: (row["user_id"], row["ref"]))
     if not rows:
-        return 0
+        return Counter()
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Notification.__table__).on_conflict_do_nothing(
-        index_elements=["user_id", "ref"])
-    return db.session.execute(statement, rows).rowcount
+    table = Notification.__table__
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "ref"])
+                 .returning(table.c.kind))
+    return Counter(db.session.execute(statement, rows).scalars())
 
 
 def unread_count(user_id: int) -> int:

@@ -10,7 +10,6 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import String, and_, cast, exists, literal, or_, select, union
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from trainingapp import unit_of_work
@@ -31,7 +30,7 @@ from trainingapp.models import (
 )
 from trainingapp.rules import reminders as rules
 from trainingapp.rules.certification import Certificate
-from trainingapp.services import assignments
+from trainingapp.services import assignments, notifications
 
 CHUNK = 1000  # people read together (one IN list each) and written in one transaction
 
@@ -159,17 +158,9 @@ def _queued(chunk: Sequence[int]) -> set[tuple[int, str]]:
 
 
 def _insert(new: Sequence[rules.Reminder], now: datetime) -> Counter[str]:
-    """Insert these reminders in one statement (batched by the driver), skipping any that
-    exists by now; returns how many of each kind were inserted. Rows go in key order, so
-    two instances inserting the same ones wait for each other instead of deadlocking."""
+    """Queue these reminders in one statement; returns how many of each kind were new."""
     if not new:
         return Counter()
     unit_of_work.writing()  # SQLite: the write lock from here to the commit
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = Notification.__table__
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "ref"])
-                 .returning(table.c.kind))
-    rows = [{"user_id": r.user_id, "kind": r.kind, "ref": r.ref, "detail": dict(r.detail),
-             "created_at": now, "emailed": False}
-            for r in sorted(new, key=lambda r: (r.user_id, r.ref))]
-    return Counter(db.session.execute(statement, rows).scalars())
+    return notifications.queue(({"user_id": r.user_id, "kind": r.kind, "ref": r.ref,
+                                 "detail": r.detail} for r in new), now)
