@@ -339,3 +339,27 @@ def sync_fixture_bank(app: Flask, name: str = "mini_bank") -> None:
 def mini_bank(app: Flask) -> None:
     """The small fixture bank (one module, two lessons, two questions), loaded."""
     sync_fixture_bank(app)
+
+
+def run_twice_at_once(app: Flask, work: Callable[[], object]) -> list[object]:
+    """``work`` in two threads at the same time, each in an app context of its own (as two
+    instances would run it); their results, once both are done. An error in either fails."""
+    import threading
+
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                results.append(work())
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(results) == 2, errors
+    return results

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import delete, func, select
 
-from tests.conftest import sync_fixture_bank
+from tests.conftest import run_twice_at_once, sync_fixture_bank
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
 from trainingapp.models import Notification, User, utcnow
@@ -60,21 +60,6 @@ def test_two_runs_at_once_send_each_notification_once(app, make_user, monkeypatc
 
     monkeypatch.setattr(unit_of_work, "writing", find_then_wait)
     sent: list[object] = []
-    results: list[tuple[int, int]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                results.append(notifications.deliver(now, text_for, names_for, sent.append,
-                                                     unit_of_work.commit))
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-
-    runs = [threading.Thread(target=run) for _ in range(2)]
-    for thread in runs:
-        thread.start()
-    for thread in runs:
-        thread.join(60)
-    assert errors == []
+    results = run_twice_at_once(app, lambda: notifications.deliver(
+        now, text_for, names_for, sent.append, unit_of_work.commit))
     assert sorted(results) == [(0, 0), (4, 0)] and len(sent) == 4

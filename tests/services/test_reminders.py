@@ -13,6 +13,7 @@ from tests.conftest import (
     BEYOND_PARAMETER_LIMIT,
     count_queries,
     insert_people,
+    run_twice_at_once,
     sync_fixture_bank,
 )
 from trainingapp import unit_of_work
@@ -187,22 +188,7 @@ def test_two_runs_at_once_queue_each_reminder_once(app, make_user, monkeypatch):
         return found
 
     monkeypatch.setattr(reminders, "_queued", read_then_wait)
-    results: list[Counter[str]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                results.append(reminders.queue_due(now, unit_of_work.commit))
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-
-    runs = [threading.Thread(target=run) for _ in range(2)]
-    for thread in runs:
-        thread.start()
-    for thread in runs:
-        thread.join(60)
-    assert errors == []
+    results = run_twice_at_once(app, lambda: reminders.queue_due(now, unit_of_work.commit))
     assert sum(results, Counter()) == Counter(due_soon=2, overdue=2)  # split between them
     with app.app_context():
         assert db.session.execute(select(Notification.user_id, Notification.kind)
