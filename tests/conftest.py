@@ -292,12 +292,18 @@ class RoundTrips:
 
     def __init__(self) -> None:
         self._traced: dict[int, tuple[Any, Any]] = {}  # id(pgconn): (pgconn, trace file)
-        self._prepared: dict[str, str] = {}
+        self._prepared: dict[int, dict[str, str]] = {}  # id(pgconn): {name: statement}
         self._seen: list[str] = []
+        self.prepared_runs = 0  # exchanges that ran a statement prepared before
 
     def trace(self, dbapi_connection: Any, *_args: Any) -> None:
         pgconn = dbapi_connection.pgconn
         if id(pgconn) not in self._traced:
+            # what the connection prepared before: its name for each statement
+            autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True
+            self._prepared[id(pgconn)] = dict(dbapi_connection.execute(
+                "SELECT name, statement FROM pg_prepared_statements").fetchall())
+            dbapi_connection.autocommit = autocommit
             handle = tempfile.TemporaryFile()  # noqa: SIM115 - open while the block lasts
             pgconn.trace(handle.fileno())
             pgconn.set_trace_flags(_TRACE_FLAGS)
@@ -308,7 +314,8 @@ class RoundTrips:
         for key, (pgconn, handle) in list(self._traced.items()):
             pgconn.untrace()  # flushes libpq's buffer into the file
             handle.seek(0)
-            self._seen += self._exchanges(handle.read().decode("utf-8", "replace"))
+            self._seen += self._exchanges(handle.read().decode("utf-8", "replace"),
+                                          self._prepared[key])
             handle.seek(0)
             handle.truncate()
             if pgconn.status == psycopg.pq.ConnStatus.OK:
@@ -322,8 +329,9 @@ class RoundTrips:
     def clear(self) -> None:
         self.statements()
         self._seen = []
+        self.prepared_runs = 0
 
-    def _exchanges(self, trace: str) -> list[str]:
+    def _exchanges(self, trace: str, prepared: dict[str, str]) -> list[str]:
         found, pending = [], ""
         for message in re.split(r"\n(?=[FB]\t\d+\t)", trace.strip()):
             match = _TRACE_MESSAGE.fullmatch(message)
@@ -335,9 +343,10 @@ class RoundTrips:
             elif kind == "Parse" and (parse := _PARSE.fullmatch(rest)):
                 pending = parse[2]
                 if parse[1]:
-                    self._prepared[parse[1]] = parse[2]
+                    prepared[parse[1]] = parse[2]
             elif kind == "Bind" and not pending and (bind := _BIND.match(rest)):
-                pending = self._prepared.get(bind[1], bind[1])
+                pending = prepared.get(bind[1], bind[1])
+                self.prepared_runs += bool(bind[1])
             elif kind == "Describe" and not pending:
                 pending = f"DESCRIBE {rest}"
             elif kind == "Sync":

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
@@ -102,6 +103,13 @@ def _has_input(fd: int) -> bool:
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
     return bool(poller.poll(0))
+
+
+def insert_unless_conflicting(model: type[Any]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` into ``model``'s table: a row a unique constraint
+    refuses is not inserted (``RETURNING`` gives nothing), and the transaction goes on."""
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    return dialects[db.session.get_bind().dialect.name](model).on_conflict_do_nothing()
 
 
 def ping() -> None:

@@ -15,11 +15,11 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import case, exists, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from trainingapp import unit_of_work
 from trainingapp.caches import process_cache
+from trainingapp.database import insert_unless_conflicting
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -182,7 +182,8 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
 
     Exam day starts hundreds at once, so the write lock (SQLite) is taken only for the
     inserts: what is read first is checked again by the constraints when writing (one
-    attempt in progress per person and module; attempt numbers unique)."""
+    attempt in progress per person and module; attempt numbers unique). The attempt's
+    insert does nothing when they refuse it (no savepoint to roll back to)."""
     rng = rng or random.Random()
     with unit_of_work.reads_without_lock():
         attempts = db.session.scalars(  # the module is known: not loaded again
@@ -209,11 +210,6 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     )
     if not chosen:
         raise QuizRefused(quiz.StartDecision(False, quiz.Refusal.NO_QUESTIONS))
-    attempt = QuizAttempt(
-        user_id=user.id, module_id=module.id, number=len(attempts) + 1,
-        status=AttemptStatus.IN_PROGRESS, started_at=now,
-        deadline_at=quiz.deadline(now, settings), settings=settings,
-    )
     questions = [
         {"position": index, "question_version_id": pool[qid].version_id,
          "points": pool[qid].points, "display_order": display_order(pool[qid].content, rng),
@@ -221,15 +217,16 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
         for index, qid in enumerate(chosen, 1)
     ]
     unit_of_work.writing()
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
+    attempt = db.session.scalar(insert_unless_conflicting(QuizAttempt).values(
+        user_id=user.id, module_id=module.id, number=len(attempts) + 1,
+        status=AttemptStatus.IN_PROGRESS, started_at=now,
+        deadline_at=quiz.deadline(now, settings), settings=settings,
+    ).returning(QuizAttempt))
+    if attempt is None:
         # Another request started this person's attempt a moment ago: resume that one.
         existing = next((a for a in attempts_of(user.id, module.id) if a.is_open), None)
         if existing is None:
-            raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now)) from None
+            raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now))
         return existing
     db.session.execute(insert(AttemptQuestion), [dict(q, attempt_id=attempt.id) for q in questions])
     audit.record("quiz_started", actor=user, subject=user, module=module.slug,
