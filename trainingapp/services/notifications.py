@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, func, select, update
 
 from trainingapp.extensions import db
 from trainingapp.models import Notification, User
@@ -27,9 +27,15 @@ def notify(user_id: int, kind: str, ref: str, now: datetime, detail: dict[str, A
     return True
 
 
+def unread_count_of(user_id: Any) -> ScalarSelect[int]:
+    """How many of ``user_id``'s notifications are unread, as SQL (``user_id`` a number or
+    a column, to be loaded with the user)."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(select(unread_count_of(user_id))) or 0
 
 
 def latest(user_id: int, limit: int = 50) -> Sequence[Notification]:
