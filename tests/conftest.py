@@ -12,17 +12,21 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Connection, MetaData, delete, event, func, insert, select, text
+from sqlalchemy.engine import Engine
 
 from trainingapp import create_app
 from trainingapp.caches import process_cache
@@ -318,6 +322,114 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", _record)
+
+
+_TRACE_MESSAGE = re.compile(r"([FB])\t\d+\t(\w+)\t?(.*)", re.DOTALL)
+_PARSE = re.compile(r'"([^"]*)" "(.*)" \d+(?: \S+)*', re.DOTALL)
+_BIND = re.compile(r'"[^"]*" "([^"]*)"')
+_TRACE_FLAGS = psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE
+
+
+class RoundTrips:
+    """The app's exchanges with PostgreSQL, read from libpq's trace of each connection:
+    what ``count_queries`` does not see too (BEGIN, COMMIT, ROLLBACK, a ping, DEALLOCATE).
+    One entry per exchange: a simple query's text, or the statement an extended-protocol
+    exchange runs (a prepared statement by the text it was prepared from)."""
+
+    def __init__(self) -> None:
+        self._traced: dict[int, tuple[Any, Any]] = {}  # id(pgconn): (pgconn, trace file)
+        self._prepared: dict[int, dict[str, str]] = {}  # id(pgconn): {name: statement}
+        self._seen: list[str] = []
+        self.prepared_runs = 0  # exchanges that ran a statement prepared before
+
+    def trace(self, dbapi_connection: Any, *_args: Any) -> None:
+        pgconn = dbapi_connection.pgconn
+        if id(pgconn) not in self._traced:
+            # what the connection prepared before: its name for each statement
+            autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True
+            self._prepared[id(pgconn)] = dict(dbapi_connection.execute(
+                "SELECT name, statement FROM pg_prepared_statements").fetchall())
+            dbapi_connection.autocommit = autocommit
+            handle = tempfile.TemporaryFile()  # noqa: SIM115 - open while the block lasts
+            pgconn.trace(handle.fileno())
+            pgconn.set_trace_flags(_TRACE_FLAGS)
+            self._traced[id(pgconn)] = (pgconn, handle)
+
+    def statements(self) -> list[str]:
+        """Every exchange since the block began (or since ``clear()``)."""
+        for key, (pgconn, handle) in list(self._traced.items()):
+            pgconn.untrace()  # flushes libpq's buffer into the file
+            handle.seek(0)
+            self._seen += self._exchanges(handle.read().decode("utf-8", "replace"),
+                                          self._prepared[key])
+            handle.seek(0)
+            handle.truncate()
+            if pgconn.status == psycopg.pq.ConnStatus.OK:
+                pgconn.trace(handle.fileno())
+                pgconn.set_trace_flags(_TRACE_FLAGS)
+            else:  # closed: nothing more to read
+                del self._traced[key]
+                handle.close()
+        return list(self._seen)
+
+    def clear(self) -> None:
+        self.statements()
+        self._seen = []
+        self.prepared_runs = 0
+
+    def _exchanges(self, trace: str, prepared: dict[str, str]) -> list[str]:
+        found, pending = [], ""
+        for message in re.split(r"\n(?=[FB]\t\d+\t)", trace.strip()):
+            match = _TRACE_MESSAGE.fullmatch(message)
+            if not match or match[1] != "F":  # what the client sent, not the replies
+                continue
+            kind, rest = match[2], match[3].strip()
+            if kind == "Query":
+                found.append(rest.strip('"'))
+            elif kind == "Parse" and (parse := _PARSE.fullmatch(rest)):
+                pending = parse[2]
+                if parse[1]:
+                    prepared[parse[1]] = parse[2]
+            elif kind == "Bind" and not pending and (bind := _BIND.match(rest)):
+                pending = prepared.get(bind[1], bind[1])
+                self.prepared_runs += bool(bind[1])
+            elif kind == "Describe" and not pending:
+                pending = f"DESCRIBE {rest}"
+            elif kind == "Sync":
+                found.append(pending)
+                pending = ""
+        return found
+
+    def close(self) -> None:
+        for pgconn, handle in self._traced.values():
+            if pgconn.status == psycopg.pq.ConnStatus.OK:
+                pgconn.untrace()
+            handle.close()
+        self._traced.clear()
+
+
+@contextmanager
+def count_round_trips(app: Flask) -> Iterator[RoundTrips]:
+    """PostgreSQL only (the test is skipped on SQLite): the app's exchanges with the server
+    inside the block. The connections idle in the pool are traced from the start, so that
+    whatever their next checkout costs is counted too."""
+    with app.app_context():
+        engine: Engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("round trips to the server are counted on PostgreSQL")
+    trips = RoundTrips()
+    for name in ("connect", "checkout", "checkin"):
+        event.listen(engine, name, trips.trace)
+    idle = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
+    for connection in idle:
+        connection.close()
+    trips.clear()
+    try:
+        yield trips
+    finally:
+        for name in ("connect", "checkout", "checkin"):
+            event.remove(engine, name, trips.trace)
+        trips.close()
 
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -45,7 +45,10 @@ class Config:
         self.WORKERS = int(get("WORKERS") or (os.cpu_count() or 1) * 2)
         self.DEBUG_REQUESTED = _bool(env.get("FLASK_DEBUG"), False)
         self.SQLALCHEMY_DATABASE_URI = get("DATABASE_URL")  # None: SQLite in the instance folder
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        threshold = (get("POSTGRES_PREPARE_THRESHOLD", "5") or "").strip().lower()
+        if threshold != "none" and not (threshold.isascii() and threshold.isdigit()):
+            raise ConfigError(f"{ENV_PREFIX}POSTGRES_PREPARE_THRESHOLD must be a number or none")
+        self.POSTGRES_PREPARE_THRESHOLD = None if threshold == "none" else int(threshold)
         self.SQLITE_BUSY_TIMEOUT_MS = int(get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
         self.SQLITE_SYNCHRONOUS = (get("SQLITE_SYNCHRONOUS", "NORMAL") or "").upper()
         if self.SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):

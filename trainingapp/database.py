@@ -1,13 +1,17 @@
-"""Database engine set-up: SQLite pragmas for the embedded default."""
+"""Database engine set-up: SQLite pragmas for the embedded default; for PostgreSQL, dead
+connections found without a round trip and statements prepared once per connection."""
 
 from __future__ import annotations
 
+import select
 import time
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from trainingapp.extensions import db
 from trainingapp.models.base import UTCDateTime
@@ -26,6 +30,8 @@ def init_app(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
                           app.config["SQLITE_SYNCHRONOUS"])
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine, app.config["POSTGRES_PREPARE_THRESHOLD"])
     if app.config.get("SERVER_TIMING"):
         _add_server_timing(app, engine)
 
@@ -73,6 +79,39 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) ->
         if not in_memory and cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+
+
+def _configure_postgresql(engine: Engine, prepare_threshold: int | None) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # psycopg prepares a statement on the server once it has run this many times on
+        # the connection (None: never); each run after that skips parsing and planning.
+        dbapi_connection.prepare_threshold = prepare_threshold
+
+    @event.listens_for(engine, "checkout")
+    def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        """Instead of a ping (a round trip per checkout), look at the socket: an idle
+        connection has nothing to read unless the server has closed it (restarted, or the
+        backend terminated: it says so, then hangs up). The pool then connects afresh.
+        A connection lost while in use fails its request with the 503 page (errors.py)
+        and SQLAlchemy discards the pool's older connections."""
+        if dbapi_connection.closed or _has_input(dbapi_connection.fileno()):
+            raise DisconnectionError("the server closed the connection while it was idle")
+
+
+def _has_input(fd: int) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def insert_unless_conflicting(model: type[Any], *on: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` into ``model``'s table: a row a unique constraint
+    (any, or the one on the columns ``on``) refuses is not inserted (``RETURNING`` gives
+    nothing), and the transaction goes on."""
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    return dialects[db.session.get_bind().dialect.name](model).on_conflict_do_nothing(
+        index_elements=list(on) or None)
 
 
 def ping() -> None:

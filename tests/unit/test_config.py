@@ -82,3 +82,16 @@ def test_session_and_csrf_outlive_a_long_exam():
     config = config_from_env({})
     assert config.PERMANENT_SESSION_LIFETIME >= timedelta(hours=4)
     assert config.WTF_CSRF_TIME_LIMIT is None  # tied to the session instead
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, 5), ("0", 0), ("2", 2), ("none", None),
+                                                  (" None ", None)])
+def test_the_postgresql_prepare_threshold(value, threshold):
+    environ = {} if value is None else {"TRAININGAPP_POSTGRES_PREPARE_THRESHOLD": value}
+    assert config_from_env(environ).POSTGRES_PREPARE_THRESHOLD == threshold
+
+
+@pytest.mark.parametrize("value", ["-1", "five", "²", "1.5"])
+def test_a_prepare_threshold_that_is_no_number_is_refused(value):
+    with pytest.raises(ConfigError, match="POSTGRES_PREPARE_THRESHOLD"):
+        config_from_env({"TRAININGAPP_POSTGRES_PREPARE_THRESHOLD": value})

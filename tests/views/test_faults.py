@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
@@ -100,3 +101,67 @@ def test_a_page_while_the_database_is_gone_is_a_clear_error(app, client, login_a
     assert reply.status_code == 503
     assert "The service is unavailable" in reply.get_data(as_text=True)
     assert client.get("/learn/").status_code == 200  # and it recovers by itself
+
+
+def _server_url(app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        url = db.engine.url
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("a server connection to end is PostgreSQL's")
+    return url
+
+
+def _end_backends(app, *, where: str = "") -> int:  # type: ignore[no-untyped-def]
+    """Terminate the app's server connections (PostgreSQL), from a connection of our own,
+    and wait until they are gone: as a restart or an administrator would."""
+    url = _server_url(app)
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(False),
+                         autocommit=True) as admin:
+        return len(admin.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()" + where).fetchall())
+
+
+def test_connections_the_server_ended_are_replaced_without_an_error(app, client, login_as,
+                                                                    drill):  # noqa: F811
+    """No ping per checkout: a pooled connection the server closed (a restart, a terminated
+    backend) is seen at checkout, without a round trip, and replaced."""
+    login_as()
+    url = start(client)
+    token = csrf_token(client, url)
+    assert client.get("/learn/").status_code == 200
+    with app.app_context():
+        assert db.engine.pool.checkedin() >= 1  # idle connections the next requests would use
+    assert _end_backends(app) >= 1
+    assert client.get("/learn/").status_code == 200
+    assert _end_backends(app) >= 1
+    saved = client.post(f"{url}/autosave", data=_first_answer(app, url),
+                        headers={"X-CSRFToken": token})
+    assert saved.status_code == 200 and _attempt(app)[1] == [1]
+
+
+def test_a_connection_lost_mid_request_is_a_503_and_the_next_request_works(app, client,
+                                                                          login_as,
+                                                                          drill):  # noqa: F811
+    _server_url(app)
+    login_as()
+    url = start(client)
+    token = csrf_token(client, url)
+    with app.app_context():
+        engine = db.engine
+
+    def _end_own_backend(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE attempt_question"):
+            _end_backends(app, where=f" AND pid = {conn.connection.dbapi_connection.info.backend_pid}")
+
+    event.listen(engine, "before_cursor_execute", _end_own_backend)
+    try:
+        lost = client.post(f"{url}/autosave", data=_first_answer(app, url),
+                           headers={"X-CSRFToken": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", _end_own_backend)
+    assert lost.status_code == 503 and lost.headers["Retry-After"] == "5"
+    assert _attempt(app)[1] == []
+    again = client.post(f"{url}/autosave", data=_first_answer(app, url),
+                        headers={"X-CSRFToken": token})
+    assert again.status_code == 200 and _attempt(app)[1] == [1]

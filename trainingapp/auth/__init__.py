@@ -31,7 +31,9 @@ def _load_user(cookie_id: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18 or not token or not key:
         return None
     with unit_of_work.reads_without_lock():  # who is asking: no write lock needed to know that
-        return accounts.load_for_session(int(user_id), token, key)
+        # a page (GET) shows the unread count in its header: it comes with the user
+        return accounts.load_for_session(int(user_id), token, key,
+                                         with_unread=request.method == "GET")
 
 
 @login_manager.unauthorized_handler

@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from trainingapp.models.base import Base, enum_column, utcnow
 
@@ -133,6 +133,9 @@ class User(Base):
     supervised_teams: Mapped[list[Team]] = relationship(
         secondary=team_supervisor, back_populates="supervisors", lazy="raise"
     )
+    # How many notifications are unread, when the query that loaded the user asked
+    # (accounts.load_for_session, for a page's header); None otherwise.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     # Flask-Login protocol. ``is_active`` is the column above.
     is_authenticated = True

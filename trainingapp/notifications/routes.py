@@ -58,4 +58,6 @@ def init_header(app: Flask, skip: set[str]) -> None:
         if (g.get("database_unavailable") or not current_user.is_authenticated
                 or request.endpoint in skip or (request.blueprint or "") == "api"):
             return {}
-        return {"unread_notifications": notifications.unread_count(current_user.id)}
+        unread = current_user.unread_notifications  # loaded with the user for a GET
+        return {"unread_notifications": notifications.unread_count(current_user.id)
+                if unread is None else unread}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -11,8 +12,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from trainingapp import unit_of_work
 from trainingapp.extensions import db
@@ -37,7 +38,7 @@ from trainingapp.rules.passwords import (
     unusable_hash,
     verify_password,
 )
-from trainingapp.services import assignments, audit
+from trainingapp.services import assignments, audit, notifications
 
 
 class AccountError(ValueError):
@@ -82,21 +83,32 @@ def require_by_employee_no(employee_no: str) -> User:
     return user
 
 
-def load_for_session(user_id: int, session_token: str, session_key: str) -> User | None:
+def load_for_session(user_id: int, session_token: str, session_key: str, *,
+                     with_unread: bool = False) -> User | None:
     """The user a login cookie names, if the cookie is still current (the user's sessions
-    not all ended, this session not signed out) and the user active."""
-    # One query per request: the session and the roles come joined, not in more round trips.
-    user = db.session.execute(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.key_hash == _token_hash(session_key),
-               UserSession.ended_at.is_(None))
-        .options(joinedload(User.role_rows))
-    ).unique().scalar_one_or_none()
+    not all ended, this session not signed out) and the user active; ``with_unread``: with
+    the count of unread notifications a page's header shows."""
+    user = db.session.execute(_session_user(with_unread), {
+        "user_id": user_id, "key_hash": _token_hash(session_key)}).unique().scalar_one_or_none()
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     user.session_key = session_key
     return user
+
+
+@functools.cache
+def _session_user(with_unread: bool) -> Select[tuple[User]]:
+    """One query per request: the session, the roles and the count come with the user, not
+    in more round trips. Built once: every request runs it."""
+    stmt = (select(User)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), UserSession.key_hash == bindparam("key_hash"),
+                   UserSession.ended_at.is_(None))
+            .options(joinedload(User.role_rows)))
+    if with_unread:
+        stmt = stmt.options(with_expression(User.unread_notifications,
+                                            notifications.unread_count_of(User.id)))
+    return stmt
 
 
 def open_session(user: User, now: datetime) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ScalarSelect, func, select, update
 
 from trainingapp import unit_of_work
+from trainingapp.database import insert_unless_conflicting
 from trainingapp.extensions import db
 from trainingapp.models import Notification, User
 
@@ -35,16 +35,20 @@ def queue(notes: Iterable[Mapping[str, Any]], now: datetime) -> Counter[str]:
                    for note in notes), key=lambda row: (row["user_id"], row["ref"]))
     if not rows:
         return Counter()
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = Notification.__table__
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "ref"])
-                 .returning(table.c.kind))
+    statement = insert_unless_conflicting(Notification, "user_id", "ref").returning(
+        Notification.kind)
     return Counter(db.session.execute(statement, rows).scalars())
 
 
+def unread_count_of(user_id: Any) -> ScalarSelect[int]:
+    """How many of ``user_id``'s notifications are unread, as SQL (``user_id`` a number or
+    a column, to be loaded with the user)."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(select(unread_count_of(user_id))) or 0
 
 
 def latest(user_id: int, limit: int = 50) -> Sequence[Notification]:

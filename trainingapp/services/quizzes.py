@@ -7,6 +7,7 @@ attempt still open after that is graded on the answers saved by then.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,12 +15,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, exists, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Select,
+    Update,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import contains_eager, joinedload
 
 from trainingapp import unit_of_work
 from trainingapp.caches import process_cache
+from trainingapp.database import insert_unless_conflicting
 from trainingapp.extensions import db
 from trainingapp.models import (
     AttemptQuestion,
@@ -91,36 +102,66 @@ def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> Q
     ``to_write``: the request goes on to change it, so its writing transaction starts first."""
     if to_write:
         unit_of_work.writing()
-    return db.session.scalar(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
-        .options(joinedload(QuizAttempt.module))
-    )
+    return db.session.scalar(_attempt_statement(), {"attempt_id": attempt_id, "user_id": user.id})
 
 
 def questions_of(attempt: QuizAttempt, *, with_questions: bool = False) -> list[AttemptQuestion]:
     """The attempt's questions in order, with their pinned versions (and, for a review,
     the bank questions they are versions of), in one query."""
-    stmt = (select(AttemptQuestion).join(AttemptQuestion.version)
-            .where(AttemptQuestion.attempt_id == attempt.id)
-            .order_by(AttemptQuestion.position))
-    if with_questions:
-        return list(db.session.scalars(stmt.join(QuestionVersion.question).options(
-            contains_eager(AttemptQuestion.version).contains_eager(QuestionVersion.question))))
-    return list(db.session.scalars(stmt.options(contains_eager(AttemptQuestion.version))))
+    return list(db.session.scalars(_questions_statement(with_questions),
+                                   {"attempt_id": attempt.id}))
 
 
 def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
     """One question of the user's own attempt, with the attempt and the pinned version, in
     one query, inside a writing transaction (autosave)."""
     unit_of_work.writing()
-    return db.session.scalar(
-        select(AttemptQuestion)
-        .join(AttemptQuestion.attempt)
-        .join(AttemptQuestion.version)
-        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id,
-               AttemptQuestion.position == position)
-        .options(contains_eager(AttemptQuestion.attempt), contains_eager(AttemptQuestion.version))
-    )
+    return db.session.scalar(_question_statement(), {
+        "attempt_id": attempt_id, "user_id": user.id, "position": position})
+
+
+# The statements of the quiz page and its autosave, built once: every page and every answer
+# given runs them, and building one costs about as much as running it.
+
+@functools.cache
+def _attempt_statement() -> Select[tuple[QuizAttempt]]:
+    return (select(QuizAttempt)
+            .where(QuizAttempt.id == bindparam("attempt_id"),
+                   QuizAttempt.user_id == bindparam("user_id"))
+            .options(joinedload(QuizAttempt.module)))
+
+@functools.cache
+def _questions_statement(with_questions: bool) -> Select[tuple[AttemptQuestion]]:
+    stmt = (select(AttemptQuestion).join(AttemptQuestion.version)
+            .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+            .order_by(AttemptQuestion.position))
+    if with_questions:
+        return stmt.join(QuestionVersion.question).options(
+            contains_eager(AttemptQuestion.version).contains_eager(QuestionVersion.question))
+    return stmt.options(contains_eager(AttemptQuestion.version))
+
+@functools.cache
+def _question_statement() -> Select[tuple[AttemptQuestion]]:
+    return (select(AttemptQuestion)
+            .join(AttemptQuestion.attempt)
+            .join(AttemptQuestion.version)
+            .where(QuizAttempt.id == bindparam("attempt_id"),
+                   QuizAttempt.user_id == bindparam("user_id"),
+                   AttemptQuestion.position == bindparam("position"))
+            .options(contains_eager(AttemptQuestion.attempt),
+                     contains_eager(AttemptQuestion.version)))
+
+@functools.cache
+def _save_answer_statement() -> Update:
+    """One answer, while the attempt is still in progress."""
+    still_open = exists().where(QuizAttempt.id == bindparam("of_attempt"),
+                                QuizAttempt.status == AttemptStatus.IN_PROGRESS)
+    return (update(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == bindparam("of_attempt"),
+                   AttemptQuestion.position == bindparam("at_position"), still_open)
+            .values(answer=bindparam("new_answer", type_=AttemptQuestion.answer.type),
+                    is_flagged=bindparam("flagged"),
+                    answered_at=bindparam("when", type_=AttemptQuestion.answered_at.type)))
 
 
 def has_passed(user_id: int, module_id: int) -> bool:
@@ -179,7 +220,8 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
 
     Exam day starts hundreds at once, so the write lock (SQLite) is taken only for the
     inserts: what is read first is checked again by the constraints when writing (one
-    attempt in progress per person and module; attempt numbers unique)."""
+    attempt in progress per person and module; attempt numbers unique). The attempt's
+    insert does nothing when they refuse it (no savepoint to roll back to)."""
     rng = rng or random.Random()
     with unit_of_work.reads_without_lock():
         attempts = db.session.scalars(  # the module is known: not loaded again
@@ -206,11 +248,6 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
     )
     if not chosen:
         raise QuizRefused(quiz.StartDecision(False, quiz.Refusal.NO_QUESTIONS))
-    attempt = QuizAttempt(
-        user_id=user.id, module_id=module.id, number=len(attempts) + 1,
-        status=AttemptStatus.IN_PROGRESS, started_at=now,
-        deadline_at=quiz.deadline(now, settings), settings=settings,
-    )
     questions = [
         {"position": index, "question_version_id": pool[qid].version_id,
          "points": pool[qid].points, "display_order": display_order(pool[qid].content, rng),
@@ -218,15 +255,16 @@ def start(user: User, module: Module, now: datetime, rng: random.Random | None =
         for index, qid in enumerate(chosen, 1)
     ]
     unit_of_work.writing()
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
+    attempt = db.session.scalar(insert_unless_conflicting(QuizAttempt).values(
+        user_id=user.id, module_id=module.id, number=len(attempts) + 1,
+        status=AttemptStatus.IN_PROGRESS, started_at=now,
+        deadline_at=quiz.deadline(now, settings), settings=settings,
+    ).returning(QuizAttempt))
+    if attempt is None:
         # Another request started this person's attempt a moment ago: resume that one.
         existing = next((a for a in attempts_of(user.id, module.id) if a.is_open), None)
         if existing is None:
-            raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now)) from None
+            raise QuizRefused(start_decision(module, attempts_of(user.id, module.id), now))
         return existing
     db.session.execute(insert(AttemptQuestion), [dict(q, attempt_id=attempt.id) for q in questions])
     audit.record("quiz_started", actor=user, subject=user, module=module.slug,
@@ -251,16 +289,10 @@ def save_answers(attempt: QuizAttempt, answers: Sequence[SavedAnswer], now: date
     if not quiz.accepts_answers(now, attempt.deadline_at, grace()):
         close(attempt, now)
         raise AttemptClosed
-    still_open = exists().where(QuizAttempt.id == attempt.id,
-                                QuizAttempt.status == AttemptStatus.IN_PROGRESS)
     for item in answers:
-        updated = db.session.execute(
-            update(AttemptQuestion)
-            .where(AttemptQuestion.attempt_id == attempt.id,
-                   AttemptQuestion.position == item.position, still_open)
-            .values(answer=item.answer, is_flagged=item.is_flagged,
-                    answered_at=now if is_answered(item.answer) else None)
-        )
+        updated = db.session.execute(_save_answer_statement(), {
+            "of_attempt": attempt.id, "at_position": item.position, "new_answer": item.answer,
+            "flagged": item.is_flagged, "when": now if is_answered(item.answer) else None})
         if updated.rowcount == 0:
             raise AttemptClosed
 
