@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import inspect
 from werkzeug.wrappers import Response
 
 from trainingapp import unit_of_work
@@ -58,6 +59,8 @@ def init_header(app: Flask, skip: set[str]) -> None:
         if (g.get("database_unavailable") or not current_user.is_authenticated
                 or request.endpoint in skip or (request.blueprint or "") == "api"):
             return {}
-        unread = current_user.unread_notifications  # loaded with the user for a GET
+        # Loaded with the user for a GET; gone once the request's commit expired it (read
+        # from the loaded state: loading it again might meet a raiseload option).
+        unread = inspect(current_user._get_current_object()).dict.get("unread_notifications")
         return {"unread_notifications": notifications.unread_count(current_user.id)
                 if unread is None else unread}

@@ -105,11 +105,15 @@ def get_attempt_for(user: User, attempt_id: int, *, to_write: bool = False) -> Q
     return db.session.scalar(_attempt_statement(), {"attempt_id": attempt_id, "user_id": user.id})
 
 
-def questions_of(attempt: QuizAttempt, *, with_questions: bool = False) -> list[AttemptQuestion]:
+def questions_of(attempt: QuizAttempt, *, with_questions: bool = False,
+                 fresh: bool = False) -> list[AttemptQuestion]:
     """The attempt's questions in order, with their pinned versions (and, for a review,
-    the bank questions they are versions of), in one query."""
-    return list(db.session.scalars(_questions_statement(with_questions),
-                                   {"attempt_id": attempt.id}))
+    the bank questions they are versions of), in one query. ``fresh``: as the database
+    holds them now, over any loaded before (answers are saved by an UPDATE statement)."""
+    statement = _questions_statement(with_questions)
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return list(db.session.scalars(statement, {"attempt_id": attempt.id}))
 
 
 def question_for_write(user: User, attempt_id: int, position: int) -> AttemptQuestion | None:
@@ -161,7 +165,8 @@ def _save_answer_statement() -> Update:
                    AttemptQuestion.position == bindparam("at_position"), still_open)
             .values(answer=bindparam("new_answer", type_=AttemptQuestion.answer.type),
                     is_flagged=bindparam("flagged"),
-                    answered_at=bindparam("when", type_=AttemptQuestion.answered_at.type)))
+                    answered_at=bindparam("when", type_=AttemptQuestion.answered_at.type))
+            .execution_options(synchronize_session=False))  # read again where it matters
 
 
 def has_passed(user_id: int, module_id: int) -> bool:
@@ -315,7 +320,7 @@ def close(attempt: QuizAttempt, now: datetime, *, by_trainee: bool = False) -> b
     if not won:
         db.session.refresh(attempt)
         return False
-    questions = questions_of(attempt)
+    questions = questions_of(attempt, fresh=True)
     results = []
     for item in questions:
         item.share = grade(item.version.content, item.answer)
