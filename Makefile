@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app trainingapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test fuzz bench install translations messages db clean
+.PHONY: run test fuzz bench bench-moodle install translations messages db clean
 
 run: install translations db
 	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl+C stops)"
@@ -31,6 +31,13 @@ fuzz: install translations
 bench: install translations
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Side by side with a Moodle already running on this machine (see bench/compare_moodle.py;
+# installing Moodle is not part of this project): MOODLE_PEER names the JSON file its own
+# preparation wrote (address, signed-up students, their started attempts).
+bench-moodle: install translations
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/compare_moodle.py --moodle $(MOODLE_PEER) $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 
