@@ -38,8 +38,6 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import scale as scale_run  # noqa: E402  (bench/scale.py, beside this file)
-
 from trainingapp import create_app  # noqa: E402
 from trainingapp.config import config_from_env  # noqa: E402
 from trainingapp.extensions import db  # noqa: E402
@@ -694,6 +692,8 @@ async def bench_database(kind: str, mode: Mode, workers: int, workdir: Path) -> 
 def write_files(report: dict[str, Any] | None = None, scale: dict[str, Any] | None = None) -> str:
     """results.json (quick/full) and scale.json (--scale), and summary.md from both: a run
     of one mode keeps the other's last figures."""
+    import scale as scale_run  # bench/scale.py, beside this file (it imports this one)
+
     files = {"report": ROOT / "bench" / "results.json", "scale": ROOT / "bench" / "scale.json"}
     for data, path in ((report, files["report"]), (scale, files["scale"])):
         if data is not None:
@@ -708,6 +708,8 @@ def write_files(report: dict[str, Any] | None = None, scale: dict[str, Any] | No
 
 
 def run_scale(args: argparse.Namespace, kinds: list[str], workdir: Path) -> dict[str, Any]:
+    import scale as scale_run  # bench/scale.py, beside this file (it imports this one)
+
     scale: dict[str, Any] = {"staff": args.scale, "machine": machine(),
                              "workers": args.workers, "databases": {}}
     for kind in kinds:
