@@ -55,6 +55,8 @@ from trainingapp.services import api_tokens  # noqa: E402
 PASSWORD = "demo-pass-2026"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUERIES = re.compile(r'desc="(\d+) queries"')
+# A choice the quiz page offers: (position, value), the first of each question is sent.
+CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="q(\d+)" value="([^"]*)"')
 COOKIE = "trainingapp_session"
 EXAM_MODULE = "etiquette"  # the burst: a 30-second limit set on the bench copy
 EXAM_MINUTES = 0.5
@@ -226,6 +228,7 @@ class Person:
     attempt: int | None = None
     run: int | None = None
     saved: list[int] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)  # a valid answer per question
 
 
 class Client:
@@ -401,17 +404,22 @@ async def run_main_set(kind: str, mode: Mode, url: str, info: dict[str, Any], wo
             await in_batches(hires, client.login)
             for person in hires:
                 person.attempt = await client.start_quiz(person, PAGE_MODULE)
+                _, page, _ = await client.request("GET", f"/quizzes/attempts/{person.attempt}",
+                                                  person)
+                person.choices = list(dict(reversed(CHOICE.findall(page))).items())
 
             async def quiz_page(n: int) -> tuple[int, str, Any]:
                 person = hires[n % len(hires)]
                 return await client.request("GET", f"/quizzes/attempts/{person.attempt}", person)
 
             async def autosave(n: int) -> tuple[int, str, Any]:
+                """An answer the question offers (its first choice), question by question."""
                 person = hires[n % len(hires)]
+                position, value = person.choices[n % len(person.choices)]
                 return await client.request(
                     "POST", f"/quizzes/attempts/{person.attempt}/autosave", person,
-                    data={"csrf_token": person.csrf, "position": str(n % 20 + 1),
-                          f"q{n % 20 + 1}": "0"})
+                    data={"csrf_token": person.csrf, "position": position,
+                          f"q{position}": value})
 
             async def home(n: int) -> tuple[int, str, Any]:
                 return await client.request("GET", "/learn/", hires[n % len(hires)])

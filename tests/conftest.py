@@ -222,7 +222,7 @@ def bulk_rows(app: Flask) -> Iterator[None]:
             for table in tables:
                 conn.execute(delete(table))
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
                 conn.execute(text("VACUUM " + ", ".join(t.__tablename__ for t in tables)))
 
 

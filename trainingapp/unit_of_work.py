@@ -37,6 +37,7 @@ from trainingapp.extensions import db
 _lock_first: ContextVar[bool] = ContextVar("lock_first", default=False)
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
 _AUTOCOMMIT_READS = "trainingapp_autocommit_reads"
+_READS_FIRST = "trainingapp_reads_first"  # a request's connection: reads, then a transaction
 
 
 def memo() -> dict[str, Any]:
@@ -101,13 +102,14 @@ def _postgresql_reads_without_transaction(engine: Engine) -> None:
     @event.listens_for(engine, "engine_connect")
     def _reading(connection: Any) -> None:
         if _reads_outside_transaction():
-            connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execution_options(isolation_level="AUTOCOMMIT", **{_READS_FIRST: True})
 
     @event.listens_for(engine, "before_cursor_execute")
     def _first_write_begins(connection: Any, _cursor: Any, statement: str, _parameters: Any,
                             context: Any, _executemany: bool) -> None:
         dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.autocommit:
+        if not dbapi_connection.autocommit or not connection.get_execution_options().get(
+                _READS_FIRST):  # (a connection someone else set to autocommit stays so)
             return
         writes = _writes(statement)
         if writes or (context is not None and context.execution_options.get("stream_results")):
