@@ -266,6 +266,11 @@ class Client:
             person.csrf = found[1]
         return page
 
+    async def find_choices(self, person: Person) -> None:
+        """An answer each question of the person's attempt offers (its first choice)."""
+        _, page, _ = await self.request("GET", f"/quizzes/attempts/{person.attempt}", person)
+        person.choices = list(dict(reversed(CHOICE.findall(page))).items())
+
     async def start_quiz(self, person: Person, module: str) -> int:
         status, _, headers = await self.request(
             "POST", f"/quizzes/modules/{module}/start", person, data={"csrf_token": person.csrf})
@@ -404,9 +409,7 @@ async def run_main_set(kind: str, mode: Mode, url: str, info: dict[str, Any], wo
             await in_batches(hires, client.login)
             for person in hires:
                 person.attempt = await client.start_quiz(person, PAGE_MODULE)
-                _, page, _ = await client.request("GET", f"/quizzes/attempts/{person.attempt}",
-                                                  person)
-                person.choices = list(dict(reversed(CHOICE.findall(page))).items())
+                await client.find_choices(person)
 
             async def quiz_page(n: int) -> tuple[int, str, Any]:
                 person = hires[n % len(hires)]
@@ -560,13 +563,15 @@ async def run_contention(url: str, seconds: float, workdir: Path) -> dict[str, A
             await in_batches(people, client.login)
             for person in people:
                 person.attempt = await client.start_quiz(person, PAGE_MODULE)
+                await client.find_choices(person)
 
             async def autosave(n: int) -> tuple[int, str, Any]:
                 person = people[n % len(people)]
+                position, value = person.choices[n % len(person.choices)]
                 return await client.request(
                     "POST", f"/quizzes/attempts/{person.attempt}/autosave", person,
-                    data={"csrf_token": person.csrf, "position": str(n % 20 + 1),
-                          f"q{n % 20 + 1}": str(n % 2)})
+                    data={"csrf_token": person.csrf, "position": position,
+                          f"q{position}": value})
 
             measure = await steady(autosave, seconds, 128, (200,))
         problems = server.stop()
