@@ -3,13 +3,18 @@ choices the page never offered. Each is a 4xx with a message, never a 500, and c
 nothing stored — the answer saved before stays."""
 
 import html
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.views.test_quiz_views import _set_quiz, drill, position_of, start  # noqa: F401
+from tests.views.test_quiz_views import (  # noqa: F401
+    _set_quiz,
+    drill,
+    past_deadline,
+    position_of,
+    start,
+)
 from trainingapp.extensions import db
 from trainingapp.models import AttemptQuestion, AttemptStatus, QuizAttempt
 from trainingapp.services import quizzes
@@ -130,10 +135,7 @@ def test_a_refused_start_keeps_the_timed_out_last_attempt_closed(app, client, lo
     _set_quiz(app, attempts_allowed=1)
     login_as()
     start(client)
-    with app.app_context():
-        attempt = db.session.scalar(select(QuizAttempt))
-        attempt.deadline_at = attempt.deadline_at - timedelta(hours=3)
-        db.session.commit()
+    past_deadline(app, hours=3)
     response = client.post("/quizzes/modules/drill/start",
                            data={"csrf_token": csrf_token(client, "/quizzes/")})
     assert response.location == "/quizzes/"  # refused: no attempts left

@@ -163,13 +163,17 @@ def test_one_question_a_page_with_navigation(app, client, login_as, mini_bank):
     assert "Question 2" in client.get(f"{url}?q=2").get_data(as_text=True)
 
 
+def past_deadline(app, hours: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """The (only) attempt's deadline moved ``hours`` into the past."""
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt))
+        attempt.deadline_at = attempt.deadline_at - timedelta(hours=hours)
+        db.session.commit()
+
 def test_time_up_hands_the_attempt_in(app, client, login_as, drill):
     login_as()
     url = start(client)
-    with app.app_context():
-        attempt = db.session.scalar(select(QuizAttempt))
-        attempt.deadline_at = attempt.deadline_at - timedelta(hours=1)
-        db.session.commit()
+    past_deadline(app)
     response = client.get(url)
     assert response.location == f"{url}/result"
     assert "Time is up" in client.get(response.location).get_data(as_text=True)
@@ -345,10 +349,7 @@ def test_query_budgets_do_not_grow_with_questions_or_past_attempts(app, client, 
 def test_close_overdue_command(app, runner, client, login_as, drill):
     login_as()
     start(client)
-    with app.app_context():
-        attempt = db.session.scalar(select(QuizAttempt))
-        attempt.deadline_at = attempt.deadline_at - timedelta(hours=1)
-        db.session.commit()
+    past_deadline(app)
     result = runner.invoke(args=["quiz", "close-overdue"])
     assert result.exit_code == 0 and "Closed 1 overdue attempt(s)." in result.output
 
